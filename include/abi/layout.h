@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest-physical memory map and I/O ports: the one source of truth for host and guest.
+ * The nasm side gets the same numbers through build/include/abi/layout.inc, generated
+ * from this file by ci/gen-asm-inc.py (only `#define NAME 0x...` lines are exported).
+ *
+ * The guest runs identity-mapped: virtual == physical for everything below 4 GiB.
+ */
+#ifndef IRQLAB_ABI_LAYOUT_H
+#define IRQLAB_ABI_LAYOUT_H
+
+/* --- low memory, written by the host before the first KVM_RUN --------------------------- */
+#define LAYOUT_BOOT_PARAMS      0x00001000 /* struct pv_boot: what the host tells the guest */
+#define LAYOUT_GDT              0x00002000 /* host-built GDT (selectors below), reused by APs */
+#define LAYOUT_TRAMPOLINE       0x00008000 /* AP real-mode entry: SIPI vector 0x08 */
+#define LAYOUT_TRAMPOLINE_VEC   0x08       /* = LAYOUT_TRAMPOLINE >> 12 */
+#define LAYOUT_PML4             0x00010000 /* host-built identity map: PML4 */
+#define LAYOUT_PDPT             0x00011000 /*   one PDPT */
+#define LAYOUT_PD               0x00012000 /*   four PDs of 2 MiB pages: 0..4 GiB */
+#define LAYOUT_PT_END           0x00016000
+#define LAYOUT_BOOT_STACK_TOP   0x00080000 /* BSP stack grows down from here (64 KiB) */
+#define LAYOUT_BOOT_STACK_SIZE  0x00010000
+#define LAYOUT_KERNEL_BASE      0x00100000 /* lowest address a guest image may load at */
+
+/* --- RAM size limits (bytes) -------------------------------------------------------------- */
+#define LAYOUT_MEM_MIN          0x00400000 /* 4 MiB */
+#define LAYOUT_MEM_DEFAULT      0x04000000 /* 64 MiB */
+#define LAYOUT_MEM_MAX          0xC0000000 /* 3 GiB: RAM stays below the MMIO hole */
+
+/* --- the hole below 4 GiB ----------------------------------------------------------------- */
+#define LAYOUT_IOAPIC_BASE      0xFEC00000
+#define LAYOUT_LAPIC_BASE       0xFEE00000
+#define LAYOUT_IDENTITY_MAP     0xFEFFC000 /* KVM_SET_IDENTITY_MAP_ADDR: one page (as QEMU) */
+#define LAYOUT_TSS              0xFEFFD000 /* KVM_SET_TSS_ADDR: three pages (as QEMU) */
+
+/* --- GDT selectors (entries the host writes at LAYOUT_GDT) -------------------------------- */
+#define GDT_SEL_NULL            0x00
+#define GDT_SEL_CODE64          0x08
+#define GDT_SEL_DATA            0x10
+#define GDT_SEL_CODE32          0x18 /* for the AP trampoline and the multiboot entry */
+#define GDT_ENTRIES             4
+
+/* --- I/O ports ---------------------------------------------------------------------------- */
+#define PORT_PV                 0x0E10 /* irqlab paravirtual port: 32-bit out = message gpa */
+#define PORT_PIC1_DATA          0x0021
+#define PORT_PIC2_DATA          0x00A1
+#define PORT_DEBUG_EXIT         0x00F4 /* QEMU isa-debug-exit */
+#define PORT_COM1               0x03F8
+#define PORT_COM1_LAST          0x03FF
+#define PORT_FW_CFG             0x0510
+#define PORT_FW_CFG_LAST        0x0511
+#define PORT_PCI_CONFIG         0x0CF8
+#define PORT_PCI_CONFIG_LAST    0x0CFF
+
+/* Hyperlight's habit: prove at compile time that our port collides with no legacy device. */
+#define LAYOUT_PORT_OUTSIDE(p, lo, hi) ((p) < (lo) || (p) > (hi))
+_Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, 0x0020, 0x0021), "PV port overlaps PIC1");
+_Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, 0x00A0, 0x00A1), "PV port overlaps PIC2");
+_Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, 0x0040, 0x0043), "PV port overlaps the PIT");
+_Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_DEBUG_EXIT, PORT_DEBUG_EXIT), "PV port is debug-exit");
+_Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_COM1, PORT_COM1_LAST), "PV port overlaps COM1");
+_Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_FW_CFG, PORT_FW_CFG_LAST), "PV port overlaps fw_cfg");
+_Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST), "PV port overlaps PCI");
+_Static_assert(LAYOUT_TRAMPOLINE >> 12 == LAYOUT_TRAMPOLINE_VEC, "SIPI vector must match the page");
+_Static_assert(LAYOUT_MEM_MAX <= LAYOUT_IOAPIC_BASE, "RAM must stay below the MMIO hole");
+
+#endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The irqlab paravirtual port protocol, version 1: one header for host and guest.
+ *
+ * Detection: a 32-bit `in` from PORT_PV returns PV_PORT_MAGIC under irqlab (all-ones elsewhere).
+ * Message:   the guest fills a struct pv_msg in its own RAM and does one 32-bit `out` of the
+ *            block's guest-physical address to PORT_PV. The vCPU stops until the host has handled
+ *            it; replies (ret, arg[]) are written back into the same block.
+ * The host validates every field: a bad magic, version, command, length or address fails the
+ * run with a diagnostic (docs/protocol.md).
+ */
+#ifndef IRQLAB_ABI_PVPORT_H
+#define IRQLAB_ABI_PVPORT_H
+
+#include <stdint.h>
+
+#define PV_VERSION        1
+#define PV_PORT_MAGIC     0x4C515249u /* "IRQL" read little-endian */
+#define PV_MSG_MAGIC      0x6D716C69u /* "ilqm" */
+#define PV_BOOT_MAGIC     0x746F6F62u /* "boot" */
+
+#define PV_NAME_MAX       64
+#define PV_TEXT_MAX       1024
+#define PV_ARGS           6
+
+enum pv_cmd {
+	PV_CMD_HELLO = 1,     /* arg0 = suite table gpa, arg1 = suite count; host marks selection */
+	PV_CMD_PRINT,         /* text: free-form diagnostic lines */
+	PV_CMD_SUITE,         /* arg0 = suite index; name = suite name */
+	PV_CMD_TEST,          /* arg0 = test index in suite; name = test name (test starts) */
+	PV_CMD_RESULT,        /* arg0 = enum pv_verdict; name = test name; text = diagnostic */
+	PV_CMD_SUITE_END,     /* arg0 = suite index */
+	PV_CMD_METRIC,        /* name = metric; arg0 = value (signed); text = unit */
+	PV_CMD_FAULT,         /* unexpected exception: arg0 vector, arg1 error code, arg2 RIP,
+	                         arg3 CR2, arg4 RSP; text = where (handler's description) */
+	PV_CMD_ABORT,         /* name = file; arg0 = line; text = message */
+	PV_CMD_REQUEST,       /* arg0 = enum pv_req; arg1.. = parameters; host fills ret, arg[] */
+	PV_CMD_DONE,          /* arg0 = guest's exit status (enum pv_exit) */
+	PV_CMD_COUNT
+};
+
+enum pv_verdict { PV_PASS = 0, PV_FAIL = 1, PV_SKIP = 2, PV_XFAIL = 3 };
+
+/* Guest requests for host actions (PV_CMD_REQUEST, arg0). Unknown ones get ret = -PV_ENOSYS. */
+enum pv_req {
+	PV_REQ_NOP = 0,       /* round trip only: measures the exit cost */
+	PV_REQ_COUNT
+};
+
+#define PV_ENOSYS         38
+#define PV_EINVAL         22
+
+/* Exit status the guest asks for (PV_CMD_DONE); the host's own status wins if worse. */
+enum pv_exit { PV_EXIT_PASS = 0, PV_EXIT_FAIL = 1 };
+
+struct pv_msg {
+	uint32_t magic;                 /* PV_MSG_MAGIC */
+	uint16_t version;               /* PV_VERSION */
+	uint16_t cmd;                   /* enum pv_cmd */
+	uint32_t cpu;                   /* sender's APIC ID */
+	int32_t  ret;                   /* host -> guest: 0 or -errno */
+	uint64_t arg[PV_ARGS];
+	uint16_t name_len;              /* bytes used in name[], no NUL needed */
+	uint16_t text_len;              /* bytes used in text[] */
+	uint32_t reserved;              /* must be 0 */
+	char     name[PV_NAME_MAX];
+	char     text[PV_TEXT_MAX];
+};
+
+#define PV_MSG_HDR_SIZE   (4 + 2 + 2 + 4 + 4 + 8 * PV_ARGS + 2 + 2 + 4)
+_Static_assert(sizeof(struct pv_msg) == PV_MSG_HDR_SIZE + PV_NAME_MAX + PV_TEXT_MAX, "packed layout");
+
+/*
+ * The guest's test table, read by the host at HELLO (all addresses guest-physical).
+ * The host writes each test's `selected` byte (1 = run) from --test; under QEMU it keeps the
+ * image's default of 1. Layout is fixed; the guest asserts its own structs match.
+ */
+struct pv_suite_desc {
+	uint64_t name;                  /* NUL-terminated, < PV_NAME_MAX */
+	uint64_t tests;                 /* array of struct pv_test_desc */
+	uint32_t ntests;
+	uint32_t min_cpus;              /* suite skips itself with fewer CPUs */
+};
+
+struct pv_test_desc {
+	uint64_t name;                  /* NUL-terminated, < PV_NAME_MAX */
+	uint64_t fn;
+	uint8_t  selected;
+	uint8_t  pad[7];
+};
+
+#define PV_MAX_SUITES     64
+#define PV_MAX_TESTS      256       /* per suite */
+
+/* Boot parameters the host writes at LAYOUT_BOOT_PARAMS before the first KVM_RUN. */
+struct pv_boot {
+	uint32_t magic;                 /* PV_BOOT_MAGIC */
+	uint16_t version;               /* PV_VERSION */
+	uint16_t ncpus;                 /* vCPUs created (APs wait for INIT) */
+	uint32_t flags;                 /* PV_BOOT_* */
+	uint32_t tsc_khz;               /* from KVM_GET_TSC_KHZ; 0 if unknown */
+	uint64_t mem_bytes;             /* guest RAM size */
+	uint32_t max_cpus;              /* largest APIC ID + 1 the host set up */
+	uint32_t reserved;
+};
+
+#define PV_BOOT_SPLIT_IRQCHIP  (1u << 0) /* PIC/IOAPIC in userspace */
+
+#endif
