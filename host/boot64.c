@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+#include "boot64.h"
+
+#include <string.h>
+
+#include "abi/layout.h"
+#include "x86/cpu.h"
+#include "x86/msr.h"
+
+#define PAGE_2M        0x200000ull
+#define GDT_CODE64     0x00AF9A000000FFFFull /* P, DPL0, code exec/read, L=1, G=1 */
+#define GDT_DATA       0x00CF92000000FFFFull /* P, DPL0, data read/write, D/B=1, G=1 */
+#define GDT_CODE32     0x00CF9A000000FFFFull /* P, DPL0, code exec/read, D=1, G=1 */
+
+void boot64_write_tables(struct guest_mem *mem)
+{
+	uint64_t *pml4 = mem_ptr(mem, LAYOUT_PML4, 0x1000);
+	uint64_t *pdpt = mem_ptr(mem, LAYOUT_PDPT, 0x1000);
+	uint64_t *pd = mem_ptr(mem, LAYOUT_PD, 4 * 0x1000);
+	uint64_t *gdt = mem_ptr(mem, LAYOUT_GDT, GDT_ENTRIES * 8);
+
+	pml4[0] = LAYOUT_PDPT | PTE_PRESENT | PTE_WRITE;
+	for (int i = 0; i < 4; i++)
+		pdpt[i] = (LAYOUT_PD + i * 0x1000ull) | PTE_PRESENT | PTE_WRITE;
+	for (uint64_t i = 0; i < 4 * 512; i++) {
+		uint64_t addr = i * PAGE_2M;
+
+		pd[i] = addr | PTE_PRESENT | PTE_WRITE | PTE_PS;
+		if (addr >= (LAYOUT_IOAPIC_BASE & ~(PAGE_2M - 1)))
+			pd[i] |= PTE_PCD | PTE_PWT; /* APIC, IOAPIC: uncached (SDM 11.4.1) */
+	}
+	gdt[GDT_SEL_NULL / 8] = 0;
+	gdt[GDT_SEL_CODE64 / 8] = GDT_CODE64;
+	gdt[GDT_SEL_DATA / 8] = GDT_DATA;
+	gdt[GDT_SEL_CODE32 / 8] = GDT_CODE32;
+}
+
+void boot64_write_params(struct guest_mem *mem, const struct pv_boot *params)
+{
+	memcpy(mem_ptr(mem, LAYOUT_BOOT_PARAMS, sizeof(*params)), params, sizeof(*params));
+}
+
+static void flat_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type, int l, int db)
+{
+	*seg = (struct kvm_segment){
+		.base = 0, .limit = 0xFFFFFFFF, .selector = sel, .type = type,
+		.present = 1, .dpl = 0, .db = db, .s = 1, .l = l, .g = 1,
+	};
+}
+
+void boot64_sregs(struct kvm_sregs *s)
+{
+	flat_segment(&s->cs, GDT_SEL_CODE64, 0xB, 1, 0);
+	flat_segment(&s->ds, GDT_SEL_DATA, 0x3, 0, 1);
+	s->es = s->fs = s->gs = s->ss = s->ds;
+	s->gdt.base = LAYOUT_GDT;
+	s->gdt.limit = GDT_ENTRIES * 8 - 1;
+	s->idt.base = 0;
+	s->idt.limit = 0;
+	s->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | X86_CR0_PG;
+	s->cr3 = LAYOUT_PML4;
+	s->cr4 = X86_CR4_PAE;
+	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
+}
+
+void boot64_regs(struct kvm_regs *r, uint64_t entry)
+{
+	memset(r, 0, sizeof(*r));
+	r->rip = entry;
+	r->rsp = LAYOUT_BOOT_STACK_TOP;
+	r->rdi = LAYOUT_BOOT_PARAMS;
+	r->rflags = X86_RFLAGS_FIXED;
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi/layout.h"
+
+const char cli_usage[] =
+	"usage: irqlab [run] [options] [IMAGE]\n"
+	"Run an x86-64 test kernel (default: the built-in guest) under KVM and report KTAP.\n"
+	"\n"
+	"  --cpus N            vCPUs (default 1); APs wait for INIT from the guest\n"
+	"  --mem SIZE          guest RAM, e.g. 64M or 1G (default 64M)\n"
+	"  --irqchip MODE      kernel (default) or split (LAPIC in KVM, IOAPIC/PIC in irqlab)\n"
+	"  --timeout SEC       end a hung guest after SEC seconds (default 30; 0 = never)\n"
+	"  --test PATTERNS     run only tests matching comma-separated globs on suite or suite.test\n"
+	"  --list              list the image's tests (suite.test) and exit\n"
+	"  --format FMT        ktap (default) or json on stdout\n"
+	"  --junit FILE        also write a JUnit XML report\n"
+	"  --serial DEST       guest COM1 output: stderr (default), - for stdout, none, or a file\n"
+	"  --stats             timing and memory figures on stderr (bench/bench.py reads them)\n"
+	"  -h, --help          this text;  --version  irqlab's version\n"
+	"\n"
+	"Exit status: 0 passed, 1 a test failed, 2 usage or input error, 3 guest crashed,\n"
+	"broke the protocol or timed out, 77 skipped (no usable /dev/kvm or capability).\n";
+
+__attribute__((format(printf, 3, 4)))
+static enum cli_result fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return CLI_ERROR;
+}
+
+uint64_t cli_parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mult = 1ull << 20;
+
+	errno = 0;
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return 0;
+	switch (*end) {
+	case 'K': case 'k': mult = 1ull << 10; end++; break;
+	case 'M': case 'm': mult = 1ull << 20; end++; break;
+	case 'G': case 'g': mult = 1ull << 30; end++; break;
+	default: break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end || v > UINT64_MAX / mult)
+		return 0;
+	return v * mult;
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno || end == s || *end || *out < lo || *out > hi ? -1 : 0;
+}
+
+static enum cli_result set_value(struct opts *o, const char *name, const char *val, char *err, size_t n)
+{
+	long v;
+	char *end;
+
+	if (!strcmp(name, "cpus")) {
+		if (parse_int(val, 1, CLI_MAX_CPUS, &v))
+			return fail(err, n, "--cpus: '%s' is not a number from 1 to %d", val, CLI_MAX_CPUS);
+		o->cpus = (int)v;
+	} else if (!strcmp(name, "mem")) {
+		o->mem_size = cli_parse_size(val);
+		if (o->mem_size < LAYOUT_MEM_MIN || o->mem_size > LAYOUT_MEM_MAX || (o->mem_size & 0xFFF))
+			return fail(err, n, "--mem: '%s' is not a size from 4M to 3G (e.g. 64M, 1G)", val);
+	} else if (!strcmp(name, "irqchip")) {
+		if (strcmp(val, "kernel") && strcmp(val, "split"))
+			return fail(err, n, "--irqchip: '%s' is not 'kernel' or 'split'", val);
+		o->split_irqchip = !strcmp(val, "split");
+	} else if (!strcmp(name, "timeout")) {
+		errno = 0;
+		o->timeout_s = strtod(val, &end);
+		if (errno || end == val || *end || !(o->timeout_s >= 0 && o->timeout_s <= 86400))
+			return fail(err, n, "--timeout: '%s' is not a number of seconds from 0 to 86400", val);
+	} else if (!strcmp(name, "test")) {
+		o->tests = val;
+	} else if (!strcmp(name, "format")) {
+		if (strcmp(val, "ktap") && strcmp(val, "json"))
+			return fail(err, n, "--format: '%s' is not 'ktap' or 'json'", val);
+		o->fmt = !strcmp(val, "json") ? FMT_JSON : FMT_KTAP;
+	} else if (!strcmp(name, "junit")) {
+		o->junit = val;
+	} else {
+		o->serial = !strcmp(val, "stderr") ? NULL : val;
+	}
+	return CLI_OK;
+}
+
+static const char *const valued[] = { "cpus", "mem", "irqchip", "timeout", "test", "format", "junit", "serial" };
+
+static enum cli_result parse_option(struct opts *o, int argc, char **argv, int *i, char *err, size_t n)
+{
+	const char *arg = argv[*i] + 2, *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	if (!strcmp(argv[*i], "-h") || !strcmp(arg, "help"))
+		return o->help = true, CLI_OK;
+	if (!strcmp(arg, "version"))
+		return o->version = true, CLI_OK;
+	if (!strcmp(arg, "list"))
+		return o->list = true, CLI_OK;
+	if (!strcmp(arg, "stats"))
+		return o->stats = true, CLI_OK;
+	for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
+		if (strlen(valued[k]) != len || strncmp(arg, valued[k], len))
+			continue;
+		if (!eq && *i + 1 >= argc)
+			return fail(err, n, "--%s needs a value", valued[k]);
+		return set_value(o, valued[k], eq ? eq + 1 : argv[++*i], err, n);
+	}
+	return fail(err, n, "unknown option '%s' (irqlab --help lists them)", argv[*i]);
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
+{
+	int i = 1;
+
+	*o = (struct opts){ .cpus = 1, .mem_size = LAYOUT_MEM_DEFAULT, .timeout_s = CLI_DEFAULT_TIMEOUT_S };
+	if (i < argc && !strcmp(argv[i], "run"))
+		i++;
+	for (; i < argc; i++) {
+		enum cli_result r;
+
+		if (argv[i][0] != '-' || !strcmp(argv[i], "-")) {
+			if (o->image)
+				return fail(err, errlen, "more than one image given ('%s' and '%s')", o->image, argv[i]);
+			o->image = argv[i];
+			continue;
+		}
+		if (argv[i][1] != '-' && strcmp(argv[i], "-h"))
+			return fail(err, errlen, "unknown option '%s' (irqlab --help lists them)", argv[i]);
+		r = parse_option(o, argc, argv, &i, err, errlen);
+		if (r != CLI_OK)
+			return r;
+	}
+	return CLI_OK;
+}

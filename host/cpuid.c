@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+#include "cpuid.h"
+
+#include <string.h>
+
+#include "util.h"
+#include "x86/cpu.h"
+
+#define CPUID_1_EDX_HTT        (1u << 28)
+#define CPUID_TOPO_TYPE_SMT    1u
+#define CPUID_TOPO_TYPE_CORE   2u
+
+/* Bits needed to number n things: the x2APIC ID shift of a topology level. */
+static uint32_t id_bits(uint32_t n)
+{
+	uint32_t b = 0;
+
+	while ((1u << b) < n)
+		b++;
+	return b;
+}
+
+static void patch_leaf1(struct kvm_cpuid_entry2 *e, uint32_t apic_id, int ncpus)
+{
+	uint32_t logical = ncpus > 255 ? 255 : (uint32_t)ncpus;
+
+	e->ebx = (e->ebx & 0x0000FFFF) | (logical << 16) | ((apic_id & 0xFF) << CPUID_1_EBX_APIC_ID_SHIFT);
+	e->ecx |= CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE | CPUID_1_ECX_HYPERVISOR;
+	e->edx |= CPUID_1_EDX_APIC | CPUID_1_EDX_MCE | CPUID_1_EDX_MCA;
+	if (ncpus > 1)
+		e->edx |= CPUID_1_EDX_HTT;
+	else
+		e->edx &= ~CPUID_1_EDX_HTT;
+}
+
+/* Leaves 0xB and 0x1F (SDM Vol. 2A, CPUID): one thread per core, all cores in one package. */
+static void patch_topology(struct kvm_cpuid_entry2 *e, uint32_t apic_id, int ncpus)
+{
+	e->edx = apic_id;
+	switch (e->index) {
+	case 0:
+		e->eax = 0;
+		e->ebx = 1;
+		e->ecx = (CPUID_TOPO_TYPE_SMT << 8) | 0;
+		break;
+	case 1:
+		e->eax = id_bits((uint32_t)ncpus);
+		e->ebx = (uint32_t)ncpus;
+		e->ecx = (CPUID_TOPO_TYPE_CORE << 8) | 1;
+		break;
+	default:
+		e->eax = e->ebx = 0;
+		e->ecx = e->index;
+		break;
+	}
+}
+
+struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *supported, uint32_t apic_id, int ncpus)
+{
+	size_t size = sizeof(*supported) + supported->nent * sizeof(supported->entries[0]);
+	struct kvm_cpuid2 *c = xcalloc(1, size);
+
+	memcpy(c, supported, size);
+	for (uint32_t i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function == 1)
+			patch_leaf1(e, apic_id, ncpus);
+		else if (e->function == 0xB || e->function == 0x1F)
+			patch_topology(e, apic_id, ncpus);
+	}
+	return c;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* The CPUID each vCPU gets: KVM's supported table (fetched once) plus what irqlab promises the
+ * guest: its APIC ID in leaf 1 and the x2APIC topology leaves, APIC/x2APIC/TSC-deadline/MCE. */
+#ifndef IRQLAB_HOST_CPUID_H
+#define IRQLAB_HOST_CPUID_H
+
+#include <linux/kvm.h>
+#include <stdint.h>
+
+/* A new table (free() it) for the vCPU with `apic_id` in a VM of `ncpus` vCPUs. */
+struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *supported, uint32_t apic_id, int ncpus);
+
+#endif

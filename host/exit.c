@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+#include "exit.h"
+
+#include <string.h>
+
+#include "abi/layout.h"
+#include "report.h"
+#include "util.h"
+
+typedef enum exit_verdict (*pio_fn)(struct exit_ctx *ctx, uint16_t port, int is_write,
+				    int size, uint32_t *val);
+
+struct pio_handler {
+	uint16_t first, last;
+	pio_fn fn;
+};
+
+static enum exit_verdict pio_pv(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
+				uint32_t *val)
+{
+	if (!is_write) {
+		*val = size == 4 ? pv_port_in() : 0xFFFFFFFFu;
+		return EXITV_CONTINUE;
+	}
+	if (size != 4) {
+		report_crash(ctx->pv->report, OUT_ERROR,
+			     "protocol: a message must be one 32-bit out to the irqlab port", NULL);
+		return EXITV_STOP;
+	}
+	return pv_port_out(ctx->pv, ctx->cpu, *val) == PV_STOP ? EXITV_STOP : EXITV_CONTINUE;
+}
+
+static enum exit_verdict pio_com1(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
+				  uint32_t *val)
+{
+	uint8_t b = (uint8_t)*val;
+
+	serial_io(ctx->serial, port - PORT_COM1, is_write, &b);
+	if (!is_write)
+		*val = b;
+	return EXITV_CONTINUE;
+}
+
+/* QEMU's isa-debug-exit: a guest written for QEMU ends the run with the value it writes. */
+static enum exit_verdict pio_debug_exit(struct exit_ctx *ctx, uint16_t port, int is_write,
+					int size, uint32_t *val)
+{
+	if (!is_write) {
+		*val = 0xFFFFFFFFu;
+		return EXITV_CONTINUE;
+	}
+	report_done(ctx->pv->report, (int)*val);
+	return EXITV_STOP;
+}
+
+static const struct pio_handler pio_table[] = {
+	{ PORT_PV, PORT_PV, pio_pv },
+	{ PORT_COM1, PORT_COM1_LAST, pio_com1 },
+	{ PORT_DEBUG_EXIT, PORT_DEBUG_EXIT, pio_debug_exit },
+};
+
+/* Absent devices read as all-ones and ignore writes, as on a PC. */
+static enum exit_verdict pio_absent(uint32_t *val, int is_write)
+{
+	if (!is_write)
+		*val = 0xFFFFFFFFu;
+	return EXITV_CONTINUE;
+}
+
+static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
+{
+	const uint32_t size = run->io.size, count = run->io.count;
+	const int is_write = run->io.direction == KVM_EXIT_IO_OUT;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	enum exit_verdict v = EXITV_CONTINUE;
+
+	if ((size != 1 && size != 2 && size != 4) || run->io.data_offset < sizeof(*run) ||
+	    (uint64_t)run->io.data_offset + (uint64_t)size * count > ctx->run_size)
+		return EXITV_UNEXPECTED;
+	for (uint32_t i = 0; i < count && v == EXITV_CONTINUE; i++, data += size) {
+		const struct pio_handler *h = NULL;
+		uint32_t val = 0;
+
+		for (size_t k = 0; k < ARRAY_SIZE(pio_table) && !h; k++)
+			if (run->io.port >= pio_table[k].first && run->io.port <= pio_table[k].last)
+				h = &pio_table[k];
+		if (is_write)
+			memcpy(&val, data, size);
+		v = h ? h->fn(ctx, run->io.port, is_write, (int)size, &val) : pio_absent(&val, is_write);
+		if (!is_write)
+			memcpy(data, &val, size);
+	}
+	return v;
+}
+
+/* No MMIO devices yet: reads return all-ones, writes are ignored. */
+static enum exit_verdict handle_mmio(struct exit_ctx *ctx, struct kvm_run *run)
+{
+	if (!run->mmio.is_write)
+		memset(run->mmio.data, 0xFF, sizeof(run->mmio.data));
+	return EXITV_CONTINUE;
+}
+
+enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run)
+{
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:             return handle_io(ctx, run);
+	case KVM_EXIT_MMIO:           return handle_mmio(ctx, run);
+	case KVM_EXIT_INTR:           return EXITV_CONTINUE;
+	case KVM_EXIT_SHUTDOWN:       return EXITV_SHUTDOWN;
+	case KVM_EXIT_INTERNAL_ERROR: return EXITV_EMULATION;
+	case KVM_EXIT_FAIL_ENTRY:     return EXITV_ENTRY_FAILED;
+	case KVM_EXIT_HLT:            return EXITV_HLT;
+	default:                      return EXITV_UNEXPECTED;
+	}
+}
+
+const char *exit_reason_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[KVM_EXIT_UNKNOWN] = "KVM_EXIT_UNKNOWN", [KVM_EXIT_EXCEPTION] = "KVM_EXIT_EXCEPTION",
+		[KVM_EXIT_IO] = "KVM_EXIT_IO", [KVM_EXIT_HYPERCALL] = "KVM_EXIT_HYPERCALL",
+		[KVM_EXIT_DEBUG] = "KVM_EXIT_DEBUG", [KVM_EXIT_HLT] = "KVM_EXIT_HLT",
+		[KVM_EXIT_MMIO] = "KVM_EXIT_MMIO", [KVM_EXIT_IRQ_WINDOW_OPEN] = "KVM_EXIT_IRQ_WINDOW_OPEN",
+		[KVM_EXIT_SHUTDOWN] = "KVM_EXIT_SHUTDOWN", [KVM_EXIT_FAIL_ENTRY] = "KVM_EXIT_FAIL_ENTRY",
+		[KVM_EXIT_INTR] = "KVM_EXIT_INTR", [KVM_EXIT_INTERNAL_ERROR] = "KVM_EXIT_INTERNAL_ERROR",
+		[KVM_EXIT_SYSTEM_EVENT] = "KVM_EXIT_SYSTEM_EVENT",
+	};
+	return reason < ARRAY_SIZE(names) && names[reason] ? names[reason] : "unknown exit";
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Exit dispatch: what a KVM_RUN exit means and which device handles it (a port table, kvmtool
+ * style). No ioctls here, so a unit test can feed it hand-made struct kvm_run exits. */
+#ifndef IRQLAB_HOST_EXIT_H
+#define IRQLAB_HOST_EXIT_H
+
+#include <linux/kvm.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvport.h"
+#include "serial.h"
+
+/* Per-vCPU context the devices need. */
+struct exit_ctx {
+	uint32_t cpu;             /* APIC ID of this vCPU */
+	struct pv_ctx *pv;
+	struct serial *serial;
+	size_t run_size;          /* bytes mapped at the struct kvm_run (bounds for io.data_offset) */
+};
+
+enum exit_verdict {
+	EXITV_CONTINUE,           /* handled: KVM_RUN again */
+	EXITV_STOP,               /* the run is over (done, protocol error, debug-exit) */
+	EXITV_SHUTDOWN,           /* triple fault */
+	EXITV_EMULATION,          /* KVM_EXIT_INTERNAL_ERROR */
+	EXITV_ENTRY_FAILED,       /* KVM_EXIT_FAIL_ENTRY */
+	EXITV_HLT,                /* HLT reached userspace (no in-kernel LAPIC?) */
+	EXITV_UNEXPECTED,         /* any other exit reason */
+};
+
+enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run);
+
+/* The name of a KVM exit reason, for diagnostics. */
+const char *exit_reason_name(uint32_t reason);
+
+#endif

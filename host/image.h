@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Finding the guest image (the built-in one when no path is given) and reading it whole. */
+#ifndef IRQLAB_HOST_IMAGE_H
+#define IRQLAB_HOST_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct image {
+	char *path;
+	uint8_t *data;
+	size_t len;
+};
+
+/* Read `path`, or the built-in guest if NULL, refusing files larger than `max`. Dies with
+ * exit 2 and a one-line reason. */
+void image_read(struct image *img, const char *path, uint64_t max);
+void image_free(struct image *img);
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+#include "plan.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static bool match_one(const char *pat, const char *suite, const char *test)
+{
+	char full[2 * PV_NAME_MAX + 1];
+
+	snprintf(full, sizeof(full), "%s.%s", suite, test);
+	return fnmatch(pat, full, 0) == 0 || fnmatch(pat, suite, 0) == 0;
+}
+
+bool plan_match(const char *patterns, const char *suite, const char *test)
+{
+	char buf[1024];
+	char *save = NULL, *pat;
+
+	if (!patterns || !*patterns)
+		return true;
+	snprintf(buf, sizeof(buf), "%s", patterns);
+	for (pat = strtok_r(buf, ",", &save); pat; pat = strtok_r(NULL, ",", &save))
+		if (*pat && match_one(pat, suite, test))
+			return true;
+	return false;
+}
+
+int plan_select(struct plan *plan, const char *patterns)
+{
+	int total = 0;
+
+	plan->nselected = 0;
+	for (int s = 0; s < plan->nsuites; s++) {
+		struct plan_suite *suite = &plan->suites[s];
+
+		suite->nselected = 0;
+		for (int t = 0; t < suite->ntests; t++) {
+			struct plan_test *test = &suite->tests[t];
+
+			test->selected = plan_match(patterns, suite->name, test->name);
+			suite->nselected += test->selected;
+		}
+		plan->nselected += suite->nselected > 0;
+		total += suite->nselected;
+	}
+	return total;
+}
+
+void plan_add_metric(struct plan *plan, const struct plan_metric *m)
+{
+	if (plan->nmetrics == plan->metrics_cap) {
+		int cap = plan->metrics_cap ? 2 * plan->metrics_cap : 16;
+		struct plan_metric *p = realloc(plan->metrics, cap * sizeof(*p));
+
+		if (!p)
+			die(EXIT_USAGE, "out of memory");
+		plan->metrics = p;
+		plan->metrics_cap = cap;
+	}
+	plan->metrics[plan->nmetrics++] = *m;
+}
+
+void plan_free(struct plan *plan)
+{
+	for (int s = 0; s < plan->nsuites; s++) {
+		for (int t = 0; t < plan->suites[s].ntests; t++) {
+			free(plan->suites[s].tests[t].reason);
+			free(plan->suites[s].tests[t].log);
+		}
+		free(plan->suites[s].tests);
+	}
+	free(plan->suites);
+	free(plan->metrics);
+	memset(plan, 0, sizeof(*plan));
+}
+
+const char *outcome_name(enum outcome o)
+{
+	static const char *const names[] = {
+		[OUT_NOT_RUN] = "not_run", [OUT_PASS] = "pass", [OUT_FAIL] = "fail",
+		[OUT_SKIP] = "skip", [OUT_XFAIL] = "xfail", [OUT_ERROR] = "error",
+		[OUT_TIMEOUT] = "timeout",
+	};
+	return o < ARRAY_SIZE(names) ? names[o] : "?";
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* The test plan: the guest's suites and tests as read at HELLO, which ones --test selects, and
+ * what became of each. Pure data and selection logic; no I/O, no KVM. */
+#ifndef IRQLAB_HOST_PLAN_H
+#define IRQLAB_HOST_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "abi/pvport.h"
+
+enum outcome {
+	OUT_NOT_RUN = 0,  /* planned, never reported */
+	OUT_PASS,
+	OUT_FAIL,
+	OUT_SKIP,
+	OUT_XFAIL,
+	OUT_ERROR,        /* the guest crashed, hung or broke the protocol while it ran */
+	OUT_TIMEOUT,
+};
+
+struct plan_test {
+	char name[PV_NAME_MAX];
+	bool selected;
+	enum outcome outcome;
+	char *reason;       /* skip/xfail reason or failure summary (owned) */
+	char *log;          /* diagnostic lines printed while it ran (owned) */
+	uint64_t start_ns, dur_ns;
+};
+
+struct plan_suite {
+	char name[PV_NAME_MAX];
+	uint32_t min_cpus;
+	int ntests, nselected;
+	struct plan_test *tests;
+};
+
+struct plan_metric {
+	char suite[PV_NAME_MAX], test[PV_NAME_MAX], name[PV_NAME_MAX], unit[PV_NAME_MAX];
+	int64_t value;
+};
+
+struct plan {
+	int nsuites, nselected;       /* nselected: suites with at least one selected test */
+	struct plan_suite *suites;
+	struct plan_metric *metrics;
+	int nmetrics, metrics_cap;
+};
+
+/* Mark the tests that match any of the comma-separated glob patterns ("suite", "suite.test",
+ * "*timer*"). NULL or "" selects everything. Returns the number of selected tests. */
+int plan_select(struct plan *plan, const char *patterns);
+
+/* True if `name` matches one pattern of the comma-separated list. */
+bool plan_match(const char *patterns, const char *suite, const char *test);
+
+void plan_add_metric(struct plan *plan, const struct plan_metric *m);
+void plan_free(struct plan *plan);
+
+const char *outcome_name(enum outcome o);
+
+#endif

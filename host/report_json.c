@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* --format json: the whole plan with outcomes, reasons, logs, durations and metrics. */
+#include <stdio.h>
+
+#include "report.h"
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_test(FILE *f, const struct plan_test *t)
+{
+	fputs("{\"name\": ", f);
+	json_str(f, t->name);
+	fprintf(f, ", \"result\": \"%s\", \"duration_us\": %llu", outcome_name(t->outcome),
+		(unsigned long long)(t->dur_ns / 1000));
+	if (t->reason) {
+		fputs(", \"reason\": ", f);
+		json_str(f, t->reason);
+	}
+	if (t->log) {
+		fputs(", \"log\": ", f);
+		json_str(f, t->log);
+	}
+	fputc('}', f);
+}
+
+static void json_suite(FILE *f, const struct plan_suite *s)
+{
+	int n = 0;
+
+	fputs("{\"name\": ", f);
+	json_str(f, s->name);
+	fputs(", \"tests\": [", f);
+	for (int t = 0; t < s->ntests; t++) {
+		if (!s->tests[t].selected)
+			continue;
+		fputs(n++ ? ",\n      " : "\n      ", f);
+		json_test(f, &s->tests[t]);
+	}
+	fputs("]}", f);
+}
+
+static void json_metric(FILE *f, const struct plan_metric *m)
+{
+	fputs("{\"suite\": ", f);
+	json_str(f, m->suite);
+	fputs(", \"test\": ", f);
+	json_str(f, m->test);
+	fputs(", \"name\": ", f);
+	json_str(f, m->name);
+	fprintf(f, ", \"value\": %lld, \"unit\": ", (long long)m->value);
+	json_str(f, m->unit);
+	fputc('}', f);
+}
+
+void report_write_json(const struct report *r, FILE *f, int status)
+{
+	int n = 0;
+
+	fputs("{\"format\": \"irqlab-results\", \"version\": 1, \"image\": ", f);
+	json_str(f, r->image);
+	fprintf(f, ", \"exit_status\": %d, \"crash\": ", status);
+	if (r->crash_summary)
+		json_str(f, r->crash_summary);
+	else
+		fputs("null", f);
+	fputs(",\n  \"suites\": [", f);
+	for (int s = 0; s < r->plan.nsuites; s++) {
+		if (!r->plan.suites[s].nselected)
+			continue;
+		fputs(n++ ? ",\n    " : "\n    ", f);
+		json_suite(f, &r->plan.suites[s]);
+	}
+	fputs("],\n  \"metrics\": [", f);
+	for (int m = 0; m < r->plan.nmetrics; m++) {
+		fputs(m ? ",\n    " : "\n    ", f);
+		json_metric(f, &r->plan.metrics[m]);
+	}
+	fputs("]}\n", f);
+}

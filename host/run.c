@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+#include "vcpu.h"
+
+#define VCPU_THREAD_STACK (256 * 1024)
+#define KICK_SIGNAL SIGUSR1
+
+void run_request_stop(struct run_ctl *ctl)
+{
+	pthread_mutex_lock(&ctl->lock);
+	ctl->stopping = true;
+	pthread_cond_broadcast(&ctl->cond);
+	pthread_mutex_unlock(&ctl->lock);
+}
+
+bool run_stopping(struct run_ctl *ctl)
+{
+	return __atomic_load_n(&ctl->stopping, __ATOMIC_ACQUIRE);
+}
+
+static void on_kick(int sig)
+{
+	(void)sig; /* only interrupts KVM_RUN */
+}
+
+static void install_kick_handler(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_kick; /* no SA_RESTART: KVM_RUN must return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(KICK_SIGNAL, &sa, NULL);
+}
+
+static void start_threads(struct vm *vm, struct pv_ctx *pv, struct serial *serial, struct run_ctl *ctl)
+{
+	pthread_attr_t attr;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, VCPU_THREAD_STACK);
+	for (int i = 0; i < vm->ncpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		int err;
+
+		v->ctl = ctl;
+		v->ectx = (struct exit_ctx){ .cpu = (uint32_t)v->id, .pv = pv, .serial = serial,
+					     .run_size = (size_t)vm->kvm.run_size };
+		err = pthread_create(&v->thread, &attr, vcpu_thread, v);
+		if (err) {
+			errno = err;
+			die_errno(EXIT_USAGE, "cannot start the thread of vCPU %d", i);
+		}
+		v->started = true;
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/* Wait for a stop request; false if the deadline passed first. */
+static bool wait_for_stop(struct run_ctl *ctl, double timeout_s)
+{
+	struct timespec deadline;
+	int err = 0;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += (time_t)timeout_s;
+	deadline.tv_nsec += (long)((timeout_s - (double)(time_t)timeout_s) * 1e9);
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&ctl->lock);
+	while (!ctl->stopping && err != ETIMEDOUT)
+		err = timeout_s > 0 ? pthread_cond_timedwait(&ctl->cond, &ctl->lock, &deadline)
+				    : pthread_cond_wait(&ctl->cond, &ctl->lock);
+	pthread_mutex_unlock(&ctl->lock);
+	return err != ETIMEDOUT;
+}
+
+static void stop_threads(struct vm *vm, struct run_ctl *ctl)
+{
+	run_request_stop(ctl);
+	for (int i = 0; i < vm->ncpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (!v->started)
+			continue;
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
+		pthread_kill(v->thread, KICK_SIGNAL);
+	}
+	for (int i = 0; i < vm->ncpus; i++)
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+}
+
+static void report_timeout(struct vm *vm, struct pv_ctx *pv, double timeout_s)
+{
+	size_t len = 128 + (size_t)vm->ncpus * 96;
+	char *details = xcalloc(1, len), summary[96];
+	size_t off = 0;
+
+	for (int i = 0; i < vm->ncpus && off < len; i++) {
+		vcpu_describe(&vm->vcpus[i], details + off, len - off);
+		off += strlen(details + off);
+		if (i + 1 < vm->ncpus && off + 1 < len)
+			details[off++] = '\n';
+	}
+	snprintf(summary, sizeof(summary), "no result within %g s (--timeout)", timeout_s);
+	report_crash(pv->report, OUT_TIMEOUT, summary, details);
+	free(details);
+}
+
+void run_vm(struct vm *vm, struct pv_ctx *pv, struct serial *serial, double timeout_s)
+{
+	struct run_ctl ctl = { .stopping = false };
+	bool stopped;
+
+	pthread_mutex_init(&ctl.lock, NULL);
+	pthread_cond_init(&ctl.cond, NULL);
+	install_kick_handler();
+	start_threads(vm, pv, serial, &ctl);
+	stopped = wait_for_stop(&ctl, timeout_s);
+	stop_threads(vm, &ctl);
+	if (!stopped && !report_ended(pv->report))
+		report_timeout(vm, pv, timeout_s);
+	serial_flush(serial);
+	pthread_cond_destroy(&ctl.cond);
+	pthread_mutex_destroy(&ctl.lock);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Running the VM: one thread per vCPU, a watchdog, and a clean stop (kick every vCPU out of
+ * KVM_RUN with a signal and immediate_exit, then join). */
+#ifndef IRQLAB_HOST_RUN_H
+#define IRQLAB_HOST_RUN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "pvport.h"
+#include "serial.h"
+#include "vm.h"
+
+struct run_ctl {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stopping;
+};
+
+void run_request_stop(struct run_ctl *ctl);
+bool run_stopping(struct run_ctl *ctl);
+
+/* Start every vCPU and wait until the run stops or `timeout_s` passes (0: no limit).
+ * A timeout is reported as a TIMEOUT result naming where each vCPU was. */
+void run_vm(struct vm *vm, struct pv_ctx *pv, struct serial *serial, double timeout_s);
+
+#endif

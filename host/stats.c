@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+#include "stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "vcpu.h"
+
+/* Guest RAM pages resident in this process (they count in its RSS too). */
+static uint64_t guest_resident_kib(const struct guest_mem *mem)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pages = (size_t)(mem->size / (uint64_t)page), n = 0;
+	unsigned char *vec = xcalloc(pages, 1);
+
+	if (mincore(mem->hva, mem->size, vec) == 0)
+		for (size_t i = 0; i < pages; i++)
+			n += vec[i] & 1;
+	free(vec);
+	return (uint64_t)n * (uint64_t)page / 1024;
+}
+
+static long long us_since(uint64_t start, uint64_t t)
+{
+	return t ? (long long)(t - start) / 1000 : -1;
+}
+
+void stats_print(const struct vm *vm, const struct report *r, uint64_t start_ns)
+{
+	const struct vcpu *bsp = &vm->vcpus[0];
+	struct rusage ru;
+	uint64_t exits = 0;
+
+	getrusage(RUSAGE_SELF, &ru);
+	for (int i = 0; i < vm->ncpus; i++)
+		exits += vm->vcpus[i].exits;
+	fprintf(stderr,
+		"irqlab-stats: first_run_us=%lld hello_us=%lld done_us=%lld exit_us=%lld "
+		"bsp_kvm_run_us=%llu exits=%llu rss_kib=%ld guest_kib=%llu\n",
+		us_since(start_ns, bsp->first_run_ns), us_since(start_ns, r->hello_ns),
+		us_since(start_ns, r->end_ns), us_since(start_ns, now_ns()),
+		(unsigned long long)bsp->run_ns / 1000, (unsigned long long)exits, ru.ru_maxrss,
+		(unsigned long long)guest_resident_kib(&vm->mem));
+}

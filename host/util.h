@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Small helpers every host file uses: fatal errors with the irqlab exit statuses, checked allocation. */
+#ifndef IRQLAB_HOST_UTIL_H
+#define IRQLAB_HOST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses (design.md "Output and exit status"). */
+enum exit_status {
+	EXIT_PASS = 0,
+	EXIT_TEST_FAILED = 1,
+	EXIT_USAGE = 2,       /* bad flag, malformed image */
+	EXIT_GUEST = 3,       /* the guest crashed, hung or broke the protocol */
+	EXIT_SKIP = 77,       /* no usable /dev/kvm, a capability missing, or everything skipped */
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Print "irqlab: <message>" on stderr and exit with `status`. */
+__attribute__((noreturn, format(printf, 2, 3)))
+void die(int status, const char *fmt, ...);
+
+/* Like die() with ": strerror(errno)" appended. */
+__attribute__((noreturn, format(printf, 2, 3)))
+void die_errno(int status, const char *fmt, ...);
+
+__attribute__((format(printf, 1, 2)))
+void warnx(const char *fmt, ...);
+
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t now_ns(void);
+
+#endif

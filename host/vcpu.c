@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+#include "vcpu.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "boot64.h"
+#include "cpuid.h"
+#include "report.h"
+#include "run.h"
+#include "util.h"
+
+void vcpu_create(struct vm *vm, struct vcpu *v, int id)
+{
+	struct kvm_cpuid2 *cpuid;
+
+	v->vm = vm;
+	v->id = id;
+	v->fd = kvm_ioctl(vm->fd, KVM_CREATE_VCPU, (long)id);
+	v->run = mmap(NULL, vm->kvm.run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED)
+		die_errno(EXIT_SKIP, "mmap of vCPU %d's kvm_run", id);
+	cpuid = cpuid_for_vcpu(vm->kvm.supported_cpuid, (uint32_t)id, vm->ncpus);
+	kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
+	free(cpuid);
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	if (v->run && v->run != MAP_FAILED)
+		munmap(v->run, v->vm->kvm.run_size);
+	if (v->fd > 0)
+		close(v->fd);
+	v->run = NULL;
+	v->fd = -1;
+}
+
+void vcpu_setup_bsp(struct vcpu *v, uint64_t entry)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	kvm_ioctl(v->fd, KVM_GET_SREGS, &sregs);
+	boot64_sregs(&sregs);
+	kvm_ioctl(v->fd, KVM_SET_SREGS, &sregs);
+	boot64_regs(&regs, entry);
+	kvm_ioctl(v->fd, KVM_SET_REGS, &regs);
+}
+
+static void format_regs(struct vcpu *v, char *buf, size_t len)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (__kvm_ioctl(v->fd, KVM_GET_REGS, &r) < 0 || __kvm_ioctl(v->fd, KVM_GET_SREGS, &s) < 0) {
+		snprintf(buf, len, "registers unavailable");
+		return;
+	}
+	snprintf(buf, len,
+		 "RIP=0x%llx RSP=0x%llx RFLAGS=0x%llx CS=0x%x CR0=0x%llx CR2=0x%llx CR3=0x%llx CR4=0x%llx EFER=0x%llx\n"
+		 "RAX=0x%llx RBX=0x%llx RCX=0x%llx RDX=0x%llx RSI=0x%llx RDI=0x%llx RBP=0x%llx",
+		 r.rip, r.rsp, r.rflags, s.cs.selector, s.cr0, s.cr2, s.cr3, s.cr4, s.efer,
+		 r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp);
+}
+
+static uint64_t current_rip(struct vcpu *v, uint64_t *linear)
+{
+	struct kvm_regs r = { 0 };
+	struct kvm_sregs s = { 0 };
+
+	__kvm_ioctl(v->fd, KVM_GET_REGS, &r);
+	__kvm_ioctl(v->fd, KVM_GET_SREGS, &s);
+	*linear = (s.efer & (1u << 10)) ? r.rip : s.cs.base + r.rip; /* EFER.LMA */
+	return r.rip;
+}
+
+/* Instruction bytes of an emulation failure: KVM's own copy if it gave one, else guest RAM at
+ * the linear RIP (the guest is identity-mapped). */
+static void insn_bytes(struct vcpu *v, uint64_t linear, char *buf, size_t len)
+{
+	const struct kvm_run *run = v->run;
+	const uint8_t *bytes = NULL;
+	size_t n = 0, off = 0;
+	const char *src = "from KVM";
+
+	if (run->emulation_failure.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+	    run->emulation_failure.ndata >= 3 &&
+	    (run->emulation_failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
+		bytes = run->emulation_failure.insn_bytes;
+		n = run->emulation_failure.insn_size;
+	}
+	if (!bytes || !n) {
+		n = 15;
+		while (n && !(bytes = mem_ptr(&v->vm->mem, linear, n)))
+			n--;
+		src = "from guest RAM";
+	}
+	for (size_t i = 0; i < n && i < 15 && off + 4 < len; i++)
+		off += snprintf(buf + off, len - off, "%02x ", bytes[i]);
+	snprintf(buf + off, len - off, "(%s)", n ? src : "RIP outside RAM");
+}
+
+static void report_exit_crash(struct vcpu *v, enum exit_verdict why)
+{
+	char summary[512], details[1024], bytes[96];
+	uint64_t linear, rip = current_rip(v, &linear);
+	const struct kvm_run *run = v->run;
+
+	format_regs(v, details, sizeof(details));
+	switch (why) {
+	case EXITV_SHUTDOWN:
+		snprintf(summary, sizeof(summary), "triple fault (KVM_EXIT_SHUTDOWN) on cpu %d at RIP=0x%llx",
+			 v->id, (unsigned long long)rip);
+		break;
+	case EXITV_EMULATION:
+		insn_bytes(v, linear, bytes, sizeof(bytes));
+		snprintf(summary, sizeof(summary),
+			 "emulation failure (KVM_EXIT_INTERNAL_ERROR suberror %u) on cpu %d at RIP=0x%llx: bytes %s",
+			 run->internal.suberror, v->id, (unsigned long long)rip, bytes);
+		break;
+	case EXITV_ENTRY_FAILED:
+		snprintf(summary, sizeof(summary), "VM entry failed (reason 0x%llx) on cpu %d at RIP=0x%llx",
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason, v->id,
+			 (unsigned long long)rip);
+		break;
+	default:
+		snprintf(summary, sizeof(summary), "unexpected exit %s (%u) on cpu %d at RIP=0x%llx",
+			 exit_reason_name(run->exit_reason), run->exit_reason, v->id, (unsigned long long)rip);
+		break;
+	}
+	report_crash(v->ectx.pv->report, OUT_ERROR, summary, details);
+}
+
+void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+
+	while (!run_stopping(v->ctl)) {
+		enum exit_verdict why;
+		uint64_t t = now_ns();
+		int r;
+
+		if (!v->first_run_ns)
+			v->first_run_ns = t;
+		r = ioctl(v->fd, KVM_RUN, 0);
+		v->run_ns += now_ns() - t;
+		v->exits++;
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "KVM_RUN on cpu %d: %s", v->id, strerror(errno));
+			report_crash(v->ectx.pv->report, OUT_ERROR, msg, NULL);
+			break;
+		}
+		why = exit_dispatch(&v->ectx, v->run);
+		if (why == EXITV_CONTINUE)
+			continue;
+		if (why != EXITV_STOP)
+			report_exit_crash(v, why);
+		break;
+	}
+	run_request_stop(v->ctl);
+	return NULL;
+}
+
+void vcpu_describe(struct vcpu *v, char *buf, size_t len)
+{
+	static const char *const mp[] = { "runnable", "uninitialized (waiting for INIT)", "init-received",
+					  "halted", "sipi-received", "stopped", "check-stop", "operating",
+					  "load" };
+	struct kvm_mp_state state = { 0 };
+	uint64_t linear, rip = current_rip(v, &linear);
+
+	__kvm_ioctl(v->fd, KVM_GET_MP_STATE, &state);
+	snprintf(buf, len, "cpu %d: RIP=0x%llx %s", v->id, (unsigned long long)rip,
+		 state.mp_state < ARRAY_SIZE(mp) ? mp[state.mp_state] : "?");
+}

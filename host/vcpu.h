@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* vCPUs: creation (run area, CPUID), the BSP's 64-bit entry state, and the thread that runs
+ * KVM_RUN and hands each exit to exit.c. One thread per vCPU. */
+#ifndef IRQLAB_HOST_VCPU_H
+#define IRQLAB_HOST_VCPU_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "exit.h"
+#include "vm.h"
+
+struct run_ctl;
+
+struct vcpu {
+	struct vm *vm;
+	int id;                   /* index == APIC ID */
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool started;
+	uint64_t first_run_ns;     /* first KVM_RUN entry (--stats) */
+	uint64_t run_ns, exits;    /* time inside KVM_RUN, exits handled */
+	struct exit_ctx ectx;
+	struct run_ctl *ctl;
+};
+
+void vcpu_create(struct vm *vm, struct vcpu *v, int id);
+void vcpu_destroy(struct vcpu *v);
+
+/* Put the BSP in long mode at `entry` (boot64.c state). */
+void vcpu_setup_bsp(struct vcpu *v, uint64_t entry);
+
+/* Thread body: KVM_RUN until the run stops; crashes are reported from here. */
+void *vcpu_thread(void *arg);
+
+/* One-paragraph state of a vCPU for timeout diagnostics ("cpu 1: RIP=... mp_state=..."). */
+void vcpu_describe(struct vcpu *v, char *buf, size_t len);
+
+#endif

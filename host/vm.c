@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+#include "vm.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "abi/layout.h"
+#include "irq.h"
+#include "util.h"
+#include "vcpu.h"
+
+/* Slot 0: all of guest RAM at guest-physical 0. */
+static void add_ram_slot(struct vm *vm)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = vm->mem.size,
+		.userspace_addr = (uint64_t)(uintptr_t)vm->mem.hva,
+	};
+
+	kvm_ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region);
+}
+
+/* Real Intel hosts without unrestricted guest need both; the identity-map address is only
+ * accepted before any vCPU exists (platform.md). */
+static void set_tss_and_identity_map(struct vm *vm)
+{
+	uint64_t identity = LAYOUT_IDENTITY_MAP;
+
+	kvm_ioctl(vm->fd, KVM_SET_TSS_ADDR, (unsigned long)LAYOUT_TSS);
+	kvm_ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
+}
+
+/* 32-bit x2APIC IDs (needed above 255 vCPUs) and the architectural x2APIC broadcast
+ * (0xFFFFFFFF only; KVM's quirk would also broadcast to 0xFF). Before the vCPUs exist. */
+static void enable_x2apic_api(struct vm *vm)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_X2APIC_API,
+		.args[0] = KVM_X2APIC_API_USE_32BIT_IDS | KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK,
+	};
+
+	if (!kvm_cap(vm->fd, KVM_CAP_X2APIC_API)) {
+		if (vm->ncpus > 255)
+			die(EXIT_SKIP, "--cpus %d needs KVM_CAP_X2APIC_API (APIC IDs above 255), "
+			    "which this KVM lacks", vm->ncpus);
+		return;
+	}
+	kvm_ioctl(vm->fd, KVM_ENABLE_CAP, &cap);
+}
+
+static void create_vcpus(struct vm *vm)
+{
+	vm->vcpus = xcalloc((size_t)vm->ncpus, sizeof(*vm->vcpus));
+	for (int i = 0; i < vm->ncpus; i++)
+		vcpu_create(vm, &vm->vcpus[i], i);
+	vm->tsc_khz = (uint32_t)kvm_ioctl(vm->vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
+}
+
+/*
+ * The order matters: creating the irqchip before the memory slot costs ~6 ms here
+ * (platform.md), and the irqchip and routes must exist before the vCPUs are created.
+ */
+void vm_create(struct vm *vm, const struct vm_config *cfg)
+{
+	struct kvm_needs needs = { .split_irqchip = cfg->split_irqchip };
+
+	kvm_open(&vm->kvm, &needs);
+	if (cfg->ncpus > vm->kvm.max_vcpus)
+		die(EXIT_USAGE, "--cpus %d: this KVM allows at most %d vCPUs (KVM_CAP_MAX_VCPUS)",
+		    cfg->ncpus, vm->kvm.max_vcpus);
+	vm->ncpus = cfg->ncpus;
+	vm->split_irqchip = cfg->split_irqchip;
+	vm->fd = kvm_ioctl(vm->kvm.fd, KVM_CREATE_VM, 0);
+	mem_init(&vm->mem, cfg->mem_size);
+	add_ram_slot(vm);              /* 1. memory slots */
+	set_tss_and_identity_map(vm);  /* 2. TSS and identity map */
+	irq_create_chip(vm);           /* 3. irqchip (after the slot: cheaper) */
+	irq_setup_routes(vm);          /* 4. GSI routing table */
+	enable_x2apic_api(vm);         /* 5. 32-bit APIC IDs, before any vCPU */
+	create_vcpus(vm);              /* 6. vCPUs, each with its CPUID */
+}
+
+void vm_destroy(struct vm *vm)
+{
+	for (int i = 0; vm->vcpus && i < vm->ncpus; i++)
+		vcpu_destroy(&vm->vcpus[i]);
+	free(vm->vcpus);
+	vm->vcpus = NULL;
+	if (vm->fd > 0)
+		close(vm->fd);
+	mem_free(&vm->mem);
+	kvm_close(&vm->kvm);
+}
