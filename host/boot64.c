@@ -17,7 +17,6 @@ void boot64_write_tables(struct guest_mem *mem)
 	uint64_t *pml4 = mem_ptr(mem, LAYOUT_PML4, 0x1000);
 	uint64_t *pdpt = mem_ptr(mem, LAYOUT_PDPT, 0x1000);
 	uint64_t *pd = mem_ptr(mem, LAYOUT_PD, 4 * 0x1000);
-	uint64_t *gdt = mem_ptr(mem, LAYOUT_GDT, GDT_ENTRIES * 8);
 
 	pml4[0] = LAYOUT_PDPT | PTE_PRESENT | PTE_WRITE;
 	for (int i = 0; i < 4; i++)
@@ -29,6 +28,13 @@ void boot64_write_tables(struct guest_mem *mem)
 		if (addr >= (LAYOUT_IOAPIC_BASE & ~(PAGE_2M - 1)))
 			pd[i] |= PTE_PCD | PTE_PWT; /* APIC, IOAPIC: uncached (SDM 11.4.1) */
 	}
+	boot64_write_gdt(mem);
+}
+
+void boot64_write_gdt(struct guest_mem *mem)
+{
+	uint64_t *gdt = mem_ptr(mem, LAYOUT_GDT, GDT_ENTRIES * 8);
+
 	gdt[GDT_SEL_NULL / 8] = 0;
 	gdt[GDT_SEL_CODE64 / 8] = GDT_CODE64;
 	gdt[GDT_SEL_DATA / 8] = GDT_DATA;
@@ -40,7 +46,7 @@ void boot64_write_params(struct guest_mem *mem, const struct pv_boot *params)
 	memcpy(mem_ptr(mem, LAYOUT_BOOT_PARAMS, sizeof(*params)), params, sizeof(*params));
 }
 
-static void flat_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type, int l, int db)
+void boot_flat_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type, int l, int db)
 {
 	*seg = (struct kvm_segment){
 		.base = 0, .limit = 0xFFFFFFFF, .selector = sel, .type = type,
@@ -50,8 +56,8 @@ static void flat_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type, in
 
 void boot64_sregs(struct kvm_sregs *s)
 {
-	flat_segment(&s->cs, GDT_SEL_CODE64, 0xB, 1, 0);
-	flat_segment(&s->ds, GDT_SEL_DATA, 0x3, 0, 1);
+	boot_flat_segment(&s->cs, GDT_SEL_CODE64, 0xB, 1, 0);
+	boot_flat_segment(&s->ds, GDT_SEL_DATA, 0x3, 0, 1);
 	s->es = s->fs = s->gs = s->ss = s->ds;
 	s->gdt.base = LAYOUT_GDT;
 	s->gdt.limit = GDT_ENTRIES * 8 - 1;

@@ -13,6 +13,12 @@
 /* Identity map 0..4 GiB with 2 MiB pages (the MMIO hole uncached) and the GDT (layout.h). */
 void boot64_write_tables(struct guest_mem *mem);
 
+/* Just the GDT at LAYOUT_GDT (selectors in layout.h); boot64_write_tables() includes it. */
+void boot64_write_gdt(struct guest_mem *mem);
+
+/* A flat 4 GiB segment descriptor (type, L and D/B as given). */
+void boot_flat_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type, int l, int db);
+
 /* struct pv_boot at LAYOUT_BOOT_PARAMS. */
 void boot64_write_params(struct guest_mem *mem, const struct pv_boot *params);
 

@@ -11,7 +11,10 @@
 
 const char cli_usage[] =
 	"usage: irqlab [run] [options] [IMAGE]\n"
-	"Run an x86-64 test kernel (default: the built-in guest) under KVM and report KTAP.\n"
+	"       irqlab boot [options] IMAGE\n"
+	"Run an x86-64 test kernel (default: the built-in guest) under KVM and report KTAP;\n"
+	"`boot` (or `run` with a multiboot image) starts a multiboot v1 kernel the way QEMU's\n"
+	"-kernel does, with its serial output on stdout.\n"
 	"\n"
 	"  --cpus N            vCPUs (default 1); APs wait for INIT from the guest\n"
 	"  --mem SIZE          guest RAM, e.g. 64M or 1G (default 64M)\n"
@@ -23,6 +26,11 @@ const char cli_usage[] =
 	"  --junit FILE        also write a JUnit XML report\n"
 	"  --serial DEST       guest COM1 output: stderr (default), - for stdout, none, or a file\n"
 	"  --stats             timing and memory figures on stderr (bench/bench.py reads them)\n"
+	"multiboot kernels:\n"
+	"  --append ARGS       kernel command line after argv[0] (the image name)\n"
+	"  --initrd FILE       one multiboot module, e.g. a KEY=VALUE environment file\n"
+	"  --exit-status MODE  irqlab (default: 0 pass, 1 fail, 77 skip, 3 crash/timeout) or\n"
+	"                      qemu (QEMU's own: (v<<1)|1 from debug-exit, 0 crash, 124 timeout)\n"
 	"  -h, --help          this text;  --version  irqlab's version\n"
 	"\n"
 	"Exit status: 0 passed, 1 a test failed, 2 usage or input error, 3 guest crashed,\n"
@@ -84,6 +92,7 @@ static enum cli_result set_value(struct opts *o, const char *name, const char *v
 		o->cpus = (int)v;
 	} else if (!strcmp(name, "mem")) {
 		o->mem_size = cli_parse_size(val);
+		o->mem_given = true;
 		if (o->mem_size < LAYOUT_MEM_MIN || o->mem_size > LAYOUT_MEM_MAX || (o->mem_size & 0xFFF))
 			return fail(err, n, "--mem: '%s' is not a size from 4M to 3G (e.g. 64M, 1G)", val);
 	} else if (!strcmp(name, "irqchip")) {
@@ -103,13 +112,23 @@ static enum cli_result set_value(struct opts *o, const char *name, const char *v
 		o->fmt = !strcmp(val, "json") ? FMT_JSON : FMT_KTAP;
 	} else if (!strcmp(name, "junit")) {
 		o->junit = val;
+	} else if (!strcmp(name, "append")) {
+		o->append = val;
+	} else if (!strcmp(name, "initrd")) {
+		o->initrd = val;
+	} else if (!strcmp(name, "exit-status")) {
+		if (strcmp(val, "irqlab") && strcmp(val, "qemu"))
+			return fail(err, n, "--exit-status: '%s' is not 'irqlab' or 'qemu'", val);
+		o->qemu_status = !strcmp(val, "qemu");
 	} else {
 		o->serial = !strcmp(val, "stderr") ? NULL : val;
+		o->serial_given = true;
 	}
 	return CLI_OK;
 }
 
-static const char *const valued[] = { "cpus", "mem", "irqchip", "timeout", "test", "format", "junit", "serial" };
+static const char *const valued[] = { "cpus", "mem", "irqchip", "timeout", "test", "format", "junit",
+				      "serial", "append", "initrd", "exit-status" };
 
 static enum cli_result parse_option(struct opts *o, int argc, char **argv, int *i, char *err, size_t n)
 {
@@ -139,8 +158,8 @@ enum cli_result cli_parse(int argc, char **argv, struct opts *o, char *err, size
 	int i = 1;
 
 	*o = (struct opts){ .cpus = 1, .mem_size = LAYOUT_MEM_DEFAULT, .timeout_s = CLI_DEFAULT_TIMEOUT_S };
-	if (i < argc && !strcmp(argv[i], "run"))
-		i++;
+	if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "boot")))
+		o->boot = !strcmp(argv[i++], "boot");
 	for (; i < argc; i++) {
 		enum cli_result r;
 
@@ -156,5 +175,9 @@ enum cli_result cli_parse(int argc, char **argv, struct opts *o, char *err, size
 		if (r != CLI_OK)
 			return r;
 	}
+	if (o->boot && !o->image && !o->help && !o->version)
+		return fail(err, errlen, "irqlab boot needs an IMAGE (a multiboot kernel)");
+	if (o->boot && !o->mem_given)
+		o->mem_size = CLI_BOOT_DEFAULT_MEM;
 	return CLI_OK;
 }

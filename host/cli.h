@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Command line: `irqlab [run] [options] [IMAGE]`. Parsing never exits or prints, so it is
+/* Command line: `irqlab [run|boot] [options] [IMAGE]`. Parsing never exits or prints, so it is
  * unit-testable; main.c turns a CLI_ERROR into one line on stderr and exit 2. */
 #ifndef IRQLAB_HOST_CLI_H
 #define IRQLAB_HOST_CLI_H
@@ -11,6 +11,7 @@
 #include "report.h"
 
 #define CLI_DEFAULT_TIMEOUT_S 30.0
+#define CLI_BOOT_DEFAULT_MEM (128ull << 20) /* multiboot kernels expect QEMU's 128 MiB */
 #define CLI_MAX_CPUS 4096
 
 struct opts {
@@ -25,6 +26,11 @@ struct opts {
 	const char *junit;
 	const char *serial;       /* NULL: stderr; "-": stdout; "none"; else a file */
 	bool stats;               /* --stats: timing and memory line on stderr */
+	bool boot;                /* `irqlab boot`: the image is a multiboot kernel */
+	const char *append;       /* --append: kernel arguments after argv[0] */
+	const char *initrd;       /* --initrd: one multiboot module (an env file, say) */
+	bool qemu_status;         /* --exit-status qemu: exit as QEMU would */
+	bool mem_given, serial_given;
 	bool help, version;
 };
 

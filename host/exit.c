@@ -41,24 +41,6 @@ static enum exit_verdict pio_com1(struct exit_ctx *ctx, uint16_t port, int is_wr
 	return EXITV_CONTINUE;
 }
 
-/* QEMU's isa-debug-exit: a guest written for QEMU ends the run with the value it writes. */
-static enum exit_verdict pio_debug_exit(struct exit_ctx *ctx, uint16_t port, int is_write,
-					int size, uint32_t *val)
-{
-	if (!is_write) {
-		*val = 0xFFFFFFFFu;
-		return EXITV_CONTINUE;
-	}
-	report_done(ctx->pv->report, (int)*val);
-	return EXITV_STOP;
-}
-
-static const struct pio_handler pio_table[] = {
-	{ PORT_PV, PORT_PV, pio_pv },
-	{ PORT_COM1, PORT_COM1_LAST, pio_com1 },
-	{ PORT_DEBUG_EXIT, PORT_DEBUG_EXIT, pio_debug_exit },
-};
-
 /* Absent devices read as all-ones and ignore writes, as on a PC. */
 static enum exit_verdict pio_absent(uint32_t *val, int is_write)
 {
@@ -66,6 +48,40 @@ static enum exit_verdict pio_absent(uint32_t *val, int is_write)
 		*val = 0xFFFFFFFFu;
 	return EXITV_CONTINUE;
 }
+
+/* QEMU's isa-debug-exit: a guest written for QEMU ends the run with the value it writes. */
+static enum exit_verdict pio_debug_exit(struct exit_ctx *ctx, uint16_t port, int is_write,
+					int size, uint32_t *val)
+{
+	if (!is_write || !ctx->mexit)
+		return pio_absent(val, is_write);
+	return debug_exit_write(ctx->mexit, *val) ? EXITV_STOP : EXITV_CONTINUE;
+}
+
+static enum exit_verdict pio_shutdown(struct exit_ctx *ctx, uint16_t port, int is_write,
+				      int size, uint32_t *val)
+{
+	if (!is_write || !ctx->mexit)
+		return pio_absent(val, is_write);
+	return shutdown_port_write(ctx->mexit, (uint8_t)*val) ? EXITV_STOP : EXITV_CONTINUE;
+}
+
+static enum exit_verdict pio_fw_cfg(struct exit_ctx *ctx, uint16_t port, int is_write,
+				    int size, uint32_t *val)
+{
+	if (!ctx->fw_cfg)
+		return pio_absent(val, is_write);
+	fw_cfg_io(ctx->fw_cfg, port, is_write, size, val);
+	return EXITV_CONTINUE;
+}
+
+static const struct pio_handler pio_table[] = {
+	{ PORT_PV, PORT_PV, pio_pv },
+	{ PORT_COM1, PORT_COM1_LAST, pio_com1 },
+	{ PORT_DEBUG_EXIT, PORT_DEBUG_EXIT, pio_debug_exit },
+	{ PORT_BOCHS_SHUTDOWN, PORT_BOCHS_SHUTDOWN, pio_shutdown },
+	{ PORT_FW_CFG, PORT_FW_CFG_LAST, pio_fw_cfg },
+};
 
 static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 {

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "debug_exit.h"
+#include "fw_cfg.h"
 #include "pvport.h"
 #include "serial.h"
 
@@ -16,6 +18,8 @@ struct exit_ctx {
 	uint32_t cpu;             /* APIC ID of this vCPU */
 	struct pv_ctx *pv;
 	struct serial *serial;
+	struct fw_cfg *fw_cfg;             /* NULL: absent */
+	struct machine_exit *mexit;       /* debug-exit / shutdown port state; NULL: absent */
 	size_t run_size;          /* bytes mapped at the struct kvm_run (bounds for io.data_offset) */
 };
 

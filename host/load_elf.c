@@ -19,25 +19,65 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-static int check_ehdr(const Elf64_Ehdr *eh, size_t len, char *err, size_t errlen)
+/* The fields irqlab uses, from either class. */
+struct ehdr_norm {
+	int class;
+	uint16_t type, machine, phentsize, phnum;
+	uint64_t entry, phoff;
+};
+
+static int read_ehdr(const uint8_t *img, size_t len, int allow32, struct ehdr_norm *e,
+		     char *err, size_t errlen)
 {
-	if (len < EI_NIDENT || memcmp(eh->e_ident, ELFMAG, SELFMAG))
+	const Elf64_Ehdr *e64 = (const Elf64_Ehdr *)img;
+	const Elf32_Ehdr *e32 = (const Elf32_Ehdr *)img;
+
+	if (len < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG))
 		return fail(err, errlen, "not an ELF file");
-	if (len < sizeof(*eh))
+	e->class = img[EI_CLASS];
+	if (e->class != ELFCLASS64 && !(allow32 && e->class == ELFCLASS32))
+		return fail(err, errlen, "not a 64-bit ELF (class %u)%s", e->class,
+			    e->class == ELFCLASS32 ? "; 32-bit multiboot kernels run with 'irqlab boot'" : "");
+	if (len < (e->class == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
 		return fail(err, errlen, "truncated ELF header (%zu bytes)", len);
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
-		return fail(err, errlen, "not a 64-bit ELF (class %u)", eh->e_ident[EI_CLASS]);
-	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
+	if (img[EI_DATA] != ELFDATA2LSB)
 		return fail(err, errlen, "not a little-endian ELF");
-	if (eh->e_machine != EM_X86_64)
-		return fail(err, errlen, "not an x86-64 ELF (machine %u)", eh->e_machine);
-	if (eh->e_type != ET_EXEC)
-		return fail(err, errlen, "not an executable ELF (type %u)", eh->e_type);
-	if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0)
+	if (e->class == ELFCLASS64)
+		*e = (struct ehdr_norm){ ELFCLASS64, e64->e_type, e64->e_machine, e64->e_phentsize,
+					 e64->e_phnum, e64->e_entry, e64->e_phoff };
+	else
+		*e = (struct ehdr_norm){ ELFCLASS32, e32->e_type, e32->e_machine, e32->e_phentsize,
+					 e32->e_phnum, e32->e_entry, e32->e_phoff };
+	return 0;
+}
+
+static int check_ehdr(const struct ehdr_norm *e, size_t len, char *err, size_t errlen)
+{
+	size_t phsize = e->class == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+
+	if (e->machine != EM_X86_64 && !(e->class == ELFCLASS32 && e->machine == EM_386))
+		return fail(err, errlen, "not an x86-64 ELF (machine %u)", e->machine);
+	if (e->type != ET_EXEC)
+		return fail(err, errlen, "not an executable ELF (type %u)", e->type);
+	if (e->phentsize != phsize || e->phnum == 0)
 		return fail(err, errlen, "no usable program header table");
-	if (eh->e_phoff > len || (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > len - eh->e_phoff)
+	if (e->phoff > len || (uint64_t)e->phnum * phsize > len - e->phoff)
 		return fail(err, errlen, "truncated program header table");
 	return 0;
+}
+
+static Elf64_Phdr read_phdr(const uint8_t *img, const struct ehdr_norm *e, int i)
+{
+	const Elf32_Phdr *p32;
+	Elf64_Phdr p;
+
+	if (e->class == ELFCLASS64) {
+		memcpy(&p, img + e->phoff + (uint64_t)i * sizeof(p), sizeof(p));
+		return p;
+	}
+	p32 = (const Elf32_Phdr *)(img + e->phoff) + i;
+	return (Elf64_Phdr){ .p_type = p32->p_type, .p_offset = p32->p_offset, .p_vaddr = p32->p_vaddr,
+			     .p_paddr = p32->p_paddr, .p_filesz = p32->p_filesz, .p_memsz = p32->p_memsz };
 }
 
 static int check_segment(const Elf64_Phdr *ph, size_t len, uint64_t mem_size, char *err, size_t errlen)
@@ -71,41 +111,55 @@ static int check_overlaps(const struct elf_image *out, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_entry(const struct elf_image *out, char *err, size_t errlen)
+/* The entry must lie in a loaded segment; a virtual entry is translated to its physical
+ * address through the segment that holds it (as QEMU's multiboot loader does). */
+static int check_entry(struct elf_image *out, char *err, size_t errlen)
 {
 	for (int i = 0; i < out->nseg; i++)
 		if (out->entry >= out->seg[i].paddr && out->entry < out->seg[i].paddr + out->seg[i].memsz)
 			return 0;
+	for (int i = 0; i < out->nseg; i++)
+		if (out->entry >= out->seg[i].vaddr && out->entry < out->seg[i].vaddr + out->seg[i].memsz) {
+			out->entry = out->entry - out->seg[i].vaddr + out->seg[i].paddr;
+			return 0;
+		}
 	return fail(err, errlen, "entry point 0x%llx is not inside a loaded segment",
 		    (unsigned long long)out->entry);
+}
+
+int elf_parse_class(const uint8_t *img, size_t len, uint64_t mem_size, int allow32,
+		    struct elf_image *out, char *err, size_t errlen)
+{
+	struct ehdr_norm e;
+
+	memset(out, 0, sizeof(*out));
+	if (read_ehdr(img, len, allow32, &e, err, errlen) || check_ehdr(&e, len, err, errlen))
+		return -1;
+	for (int i = 0; i < e.phnum; i++) {
+		Elf64_Phdr ph = read_phdr(img, &e, i);
+
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		if (out->nseg == ELF_MAX_SEGMENTS)
+			return fail(err, errlen, "more than %d loadable segments", ELF_MAX_SEGMENTS);
+		if (check_segment(&ph, len, mem_size, err, errlen))
+			return -1;
+		out->seg[out->nseg++] = (struct elf_segment){
+			ph.p_offset, ph.p_filesz, ph.p_paddr, ph.p_memsz, ph.p_vaddr };
+	}
+	if (out->nseg == 0)
+		return fail(err, errlen, "no loadable segment");
+	out->entry = e.entry;
+	out->is32 = e.class == ELFCLASS32;
+	if (check_overlaps(out, err, errlen) || check_entry(out, err, errlen))
+		return -1;
+	return 0;
 }
 
 int elf_parse(const uint8_t *img, size_t len, uint64_t mem_size, struct elf_image *out,
 	      char *err, size_t errlen)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
-
-	memset(out, 0, sizeof(*out));
-	if (check_ehdr(eh, len, err, errlen))
-		return -1;
-	for (int i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = (const Elf64_Phdr *)(img + eh->e_phoff) + i;
-
-		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
-			continue;
-		if (out->nseg == ELF_MAX_SEGMENTS)
-			return fail(err, errlen, "more than %d loadable segments", ELF_MAX_SEGMENTS);
-		if (check_segment(ph, len, mem_size, err, errlen))
-			return -1;
-		out->seg[out->nseg++] = (struct elf_segment){
-			ph->p_offset, ph->p_filesz, ph->p_paddr, ph->p_memsz };
-	}
-	if (out->nseg == 0)
-		return fail(err, errlen, "no loadable segment");
-	out->entry = eh->e_entry;
-	if (check_overlaps(out, err, errlen) || check_entry(out, err, errlen))
-		return -1;
-	return 0;
+	return elf_parse_class(img, len, mem_size, 0, out, err, errlen);
 }
 
 /* Guest RAM is a fresh anonymous mapping, so bss is already zero: not touching it keeps a

@@ -12,11 +12,12 @@
 #define ELF_MAX_SEGMENTS 16
 
 struct elf_segment {
-	uint64_t offset, filesz, paddr, memsz;
+	uint64_t offset, filesz, paddr, memsz, vaddr;
 };
 
 struct elf_image {
-	uint64_t entry;
+	uint64_t entry;           /* physical */
+	int is32;                 /* ELFCLASS32 (multiboot kernels) */
 	int nseg;
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
 };
@@ -25,6 +26,11 @@ struct elf_image {
  * reason in err (e.g. "truncated program header table"). */
 int elf_parse(const uint8_t *img, size_t len, uint64_t mem_size, struct elf_image *out,
 	      char *err, size_t errlen);
+
+/* The same, also accepting ELF32 (EM_386 or EM_X86_64) when allow32: multiboot kernels,
+ * often 64-bit code relabelled as ELF32 as kvm-unit-tests does. */
+int elf_parse_class(const uint8_t *img, size_t len, uint64_t mem_size, int allow32,
+		    struct elf_image *out, char *err, size_t errlen);
 
 /* Copy the segments of a parsed image into guest RAM. */
 void elf_load(const uint8_t *img, const struct elf_image *elf, struct guest_mem *mem);

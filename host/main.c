@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * irqlab: run an x86-64 test kernel under KVM and report what it found.
- * The sequence, one step per line: options, image, VM, guest state, run, report.
+ * The sequence, one step per line: options, image, VM, guest state, devices, run, status.
+ * Two kinds of image: irqlab's own ELF64 guests (entered in long mode, KTAP from the port
+ * protocol) and multiboot v1 kernels (entered as QEMU -kernel does; their serial is the output).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,41 +11,71 @@
 
 #include "abi/layout.h"
 #include "abi/pvport.h"
+#include "boot32.h"
 #include "boot64.h"
 #include "cli.h"
 #include "image.h"
 #include "load_elf.h"
+#include "load_mb.h"
+#include "mb_info.h"
 #include "report.h"
 #include "run.h"
-#include "serial.h"
 #include "stats.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vm.h"
 
-static struct opts parse_args(int argc, char **argv)
-{
+/* Everything one launch owns. */
+struct launch {
 	struct opts o;
+	struct image img;
+	struct elf_image elf;
+	bool multiboot;
+	struct vm vm;
+	struct serial serial;
+	struct fw_cfg fw_cfg;
+	struct machine_exit mexit;
+	struct report report;
+	struct pv_ctx pv;
+};
+
+static void parse_args(struct launch *l, int argc, char **argv)
+{
 	char err[256];
 
-	if (cli_parse(argc, argv, &o, err, sizeof(err)) != CLI_OK)
+	if (cli_parse(argc, argv, &l->o, err, sizeof(err)) != CLI_OK)
 		die(EXIT_USAGE, "%s", err);
-	if (o.help) {
+	if (l->o.help) {
 		fputs(cli_usage, stdout);
 		exit(EXIT_PASS);
 	}
-	if (o.version) {
+	if (l->o.version) {
 		printf("irqlab %s (port protocol v%d)\n", IRQLAB_VERSION, PV_VERSION);
 		exit(EXIT_PASS);
 	}
-	return o;
 }
 
-static FILE *open_serial(const char *dest)
+/* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
+static void classify_image(struct launch *l)
 {
+	char err[256], mberr[256];
+	const struct image *img = &l->img;
+
+	if (!l->o.boot && !elf_parse(img->data, img->len, l->o.mem_size, &l->elf, err, sizeof(err)))
+		return;
+	if (!l->o.boot && mb_find_header(img->data, img->len) < 0)
+		die(EXIT_USAGE, "%s: %s", img->path, err);
+	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, mberr, sizeof(mberr)))
+		die(EXIT_USAGE, "%s: %s", img->path, mberr);
+	l->multiboot = true;
+}
+
+static FILE *open_serial(const struct launch *l)
+{
+	const char *dest = l->o.serial_given ? l->o.serial : (l->multiboot ? "-" : NULL);
 	FILE *f;
 
-	if (!dest)
+	if (!dest || !strcmp(dest, "stderr"))
 		return stderr;
 	if (!strcmp(dest, "-"))
 		return stdout;
@@ -55,54 +87,97 @@ static FILE *open_serial(const char *dest)
 	return f;
 }
 
-static void write_boot_state(struct vm *vm, const struct image *img, const struct elf_image *elf)
+static void write_native_state(struct launch *l)
 {
+	struct vm *vm = &l->vm;
 	struct pv_boot params = {
 		.magic = PV_BOOT_MAGIC, .version = PV_VERSION, .ncpus = (uint16_t)vm->ncpus,
 		.flags = vm->split_irqchip ? PV_BOOT_SPLIT_IRQCHIP : 0, .tsc_khz = vm->tsc_khz,
 		.mem_bytes = vm->mem.size, .max_cpus = (uint32_t)vm->ncpus,
 	};
 
-	elf_load(img->data, elf, &vm->mem);        /* PT_LOAD segments at their physical addresses */
-	boot64_write_tables(&vm->mem);             /* identity map + GDT */
-	boot64_write_params(&vm->mem, &params);    /* what the guest learns about its machine */
-	vcpu_setup_bsp(&vm->vcpus[0], elf->entry); /* BSP in long mode; APs wait for INIT */
+	elf_load(l->img.data, &l->elf, &vm->mem);     /* PT_LOAD segments at their physical addresses */
+	boot64_write_tables(&vm->mem);                /* identity map + GDT */
+	boot64_write_params(&vm->mem, &params);       /* what the guest learns about its machine */
+	vcpu_setup_bsp64(&vm->vcpus[0], l->elf.entry); /* BSP in long mode; APs wait for INIT */
+}
+
+/* QEMU's -kernel contract: argv[0] is the image name, one module from --initrd. */
+static void write_multiboot_state(struct launch *l)
+{
+	struct vm *vm = &l->vm;
+	struct image initrd = { 0 };
+	const char *name = strrchr(l->img.path, '/') ? strrchr(l->img.path, '/') + 1 : l->img.path;
+	char *cmdline = xcalloc(1, strlen(name) + (l->o.append ? strlen(l->o.append) : 0) + 2);
+	struct mb_args args = { .cmdline = cmdline };
+	char err[256];
+
+	sprintf(cmdline, "%s%s%s", name, l->o.append ? " " : "", l->o.append ? l->o.append : "");
+	if (l->o.initrd) {
+		image_read(&initrd, l->o.initrd, vm->mem.size);
+		args = (struct mb_args){ cmdline, initrd.data, initrd.len, l->o.initrd };
+	}
+	elf_load(l->img.data, &l->elf, &vm->mem);     /* the kernel at its load addresses */
+	boot32_write_gdt(&vm->mem);                   /* flat segments for the 32-bit entry */
+	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, err, sizeof(err)))
+		die(EXIT_USAGE, "%s: %s", l->img.path, err);
+	vcpu_setup_bsp32(&vm->vcpus[0], (uint32_t)l->elf.entry, LAYOUT_MB_INFO);
+	image_free(&initrd);
+	free(cmdline);
+}
+
+/* Multiboot kernels: debug-exit's value, else how the run failed. Native guests: the report. */
+static int final_status(struct launch *l)
+{
+	bool crashed = l->report.crash != OUT_NOT_RUN;
+
+	if (l->pv.usage_error)
+		return EXIT_USAGE;
+	if (l->pv.listed)
+		return EXIT_PASS;
+	if (l->multiboot && !l->report.have_plan) {
+		if (l->mexit.kind != MEXIT_NONE)
+			return machine_exit_status(&l->mexit, l->o.qemu_status);
+		if (l->o.qemu_status)
+			return l->report.crash == OUT_TIMEOUT ? 124 : 0;
+		return crashed ? EXIT_GUEST : EXIT_TEST_FAILED;
+	}
+	if (l->mexit.kind != MEXIT_NONE && !crashed)
+		report_done(&l->report, machine_exit_status(&l->mexit, false) != EXIT_PASS);
+	return report_finish(&l->report);
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t start_ns = now_ns();
-	struct opts o = parse_args(argc, argv);
-	struct vm_config cfg = { .ncpus = o.cpus, .mem_size = o.mem_size, .split_irqchip = o.split_irqchip };
-	struct vm vm = { .fd = -1 };
-	struct image img;
-	struct elf_image elf;
-	struct report report;
-	struct serial serial;
-	struct pv_ctx pv;
-	char err[256];
+	struct launch *l = xcalloc(1, sizeof(*l));
+	struct vm_config cfg;
+	struct exit_ctx devices;
 	int status;
 
-	image_read(&img, o.image, o.mem_size);                       /* the guest, untrusted */
-	if (elf_parse(img.data, img.len, o.mem_size, &elf, err, sizeof(err)))
-		die(EXIT_USAGE, "%s: %s", img.path, err);
-	serial_init(&serial, open_serial(o.serial));                 /* COM1 passthrough */
-	vm_create(&vm, &cfg);                                        /* slots, irqchip, routes, vCPUs */
-	write_boot_state(&vm, &img, &elf);                           /* image, tables, BSP registers */
-	report_init(&report, o.fmt, stdout, o.junit, img.path);      /* KTAP/JSON/JUnit */
-	pv = (struct pv_ctx){ .mem = &vm.mem, .report = &report, .patterns = o.tests,
-			      .list = o.list, .ncpus = o.cpus };
-	run_vm(&vm, &pv, &serial, o.timeout_s);                      /* until DONE, crash or timeout */
-	if (pv.usage_error)
-		status = EXIT_USAGE;
-	else if (pv.listed)
-		status = EXIT_PASS;
+	parse_args(l, argc, argv);                                   /* options (exit 2 on error) */
+	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
+	classify_image(l);                                           /* native ELF64 or multiboot */
+	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
+	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip };
+	vm_create(&l->vm, &cfg);                                     /* slots, irqchip, routes, vCPUs */
+	if (l->multiboot)
+		write_multiboot_state(l);                            /* image, info block, 32-bit BSP */
 	else
-		status = report_finish(&report);
-	if (o.stats)
-		stats_print(&vm, &report, start_ns);
-	report_free(&report);
-	vm_destroy(&vm);
-	image_free(&img);
+		write_native_state(l);                               /* image, tables, 64-bit BSP */
+	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
+	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, stdout, l->o.junit, l->img.path);
+	l->pv = (struct pv_ctx){ .mem = &l->vm.mem, .report = &l->report, .patterns = l->o.tests,
+				 .list = l->o.list, .ncpus = l->o.cpus };
+	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
+				     .mexit = &l->mexit };
+	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
+	status = final_status(l);                                    /* exit status, reports written */
+	if (l->o.stats)
+		stats_print(&l->vm, &l->report, start_ns);
+	report_free(&l->report);
+	vm_destroy(&l->vm);
+	image_free(&l->img);
+	free(l);
 	return status;
 }

@@ -355,6 +355,8 @@ void report_crash(struct report *r, enum outcome how, const char *summary, const
 	r->crash = how;
 	r->crash_summary = xstrdup(summary);
 	r->end_ns = now_ns();
+	if (r->fmt == FMT_NONE)
+		fprintf(stderr, "irqlab: %s\n%s%s", summary, details ? details : "", details ? "\n" : "");
 	if (details)
 		print_diag(r, r->cur_suite >= 0 ? INDENT : "", details);
 	if (!r->have_plan) {

@@ -11,7 +11,8 @@
 
 #include "plan.h"
 
-enum report_format { FMT_KTAP, FMT_JSON };
+/* FMT_NONE: multiboot kernels own stdout; irqlab only says on stderr how a run crashed. */
+enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
 
 struct report {
 	pthread_mutex_t lock;

@@ -42,7 +42,7 @@ static void install_kick_handler(void)
 	sigaction(KICK_SIGNAL, &sa, NULL);
 }
 
-static void start_threads(struct vm *vm, struct pv_ctx *pv, struct serial *serial, struct run_ctl *ctl)
+static void start_threads(struct vm *vm, const struct exit_ctx *devices, struct run_ctl *ctl)
 {
 	pthread_attr_t attr;
 
@@ -53,8 +53,9 @@ static void start_threads(struct vm *vm, struct pv_ctx *pv, struct serial *seria
 		int err;
 
 		v->ctl = ctl;
-		v->ectx = (struct exit_ctx){ .cpu = (uint32_t)v->id, .pv = pv, .serial = serial,
-					     .run_size = (size_t)vm->kvm.run_size };
+		v->ectx = *devices;
+		v->ectx.cpu = (uint32_t)v->id;
+		v->ectx.run_size = (size_t)vm->kvm.run_size;
 		err = pthread_create(&v->thread, &attr, vcpu_thread, v);
 		if (err) {
 			errno = err;
@@ -119,7 +120,7 @@ static void report_timeout(struct vm *vm, struct pv_ctx *pv, double timeout_s)
 	free(details);
 }
 
-void run_vm(struct vm *vm, struct pv_ctx *pv, struct serial *serial, double timeout_s)
+void run_vm(struct vm *vm, const struct exit_ctx *devices, double timeout_s)
 {
 	struct run_ctl ctl = { .stopping = false };
 	bool stopped;
@@ -127,12 +128,12 @@ void run_vm(struct vm *vm, struct pv_ctx *pv, struct serial *serial, double time
 	pthread_mutex_init(&ctl.lock, NULL);
 	pthread_cond_init(&ctl.cond, NULL);
 	install_kick_handler();
-	start_threads(vm, pv, serial, &ctl);
+	start_threads(vm, devices, &ctl);
 	stopped = wait_for_stop(&ctl, timeout_s);
 	stop_threads(vm, &ctl);
-	if (!stopped && !report_ended(pv->report))
-		report_timeout(vm, pv, timeout_s);
-	serial_flush(serial);
+	if (!stopped && !report_ended(devices->pv->report))
+		report_timeout(vm, devices->pv, timeout_s);
+	serial_flush(devices->serial);
 	pthread_cond_destroy(&ctl.cond);
 	pthread_mutex_destroy(&ctl.lock);
 }

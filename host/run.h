@@ -7,8 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "pvport.h"
-#include "serial.h"
+#include "exit.h"
 #include "vm.h"
 
 struct run_ctl {
@@ -20,8 +19,9 @@ struct run_ctl {
 void run_request_stop(struct run_ctl *ctl);
 bool run_stopping(struct run_ctl *ctl);
 
-/* Start every vCPU and wait until the run stops or `timeout_s` passes (0: no limit).
- * A timeout is reported as a TIMEOUT result naming where each vCPU was. */
-void run_vm(struct vm *vm, struct pv_ctx *pv, struct serial *serial, double timeout_s);
+/* Start every vCPU and wait until the run stops or `timeout_s` passes (0: no limit). Each
+ * vCPU's exit context is `devices` with its own cpu and run size filled in. A timeout is
+ * reported as a TIMEOUT result naming where each vCPU was. */
+void run_vm(struct vm *vm, const struct exit_ctx *devices, double timeout_s);
 
 #endif

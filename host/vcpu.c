@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "boot32.h"
 #include "boot64.h"
 #include "cpuid.h"
 #include "report.h"
@@ -40,16 +41,30 @@ void vcpu_destroy(struct vcpu *v)
 	v->fd = -1;
 }
 
-void vcpu_setup_bsp(struct vcpu *v, uint64_t entry)
+static void set_entry_state(struct vcpu *v, void (*sregs_fn)(struct kvm_sregs *), struct kvm_regs *regs)
 {
 	struct kvm_sregs sregs;
-	struct kvm_regs regs;
 
 	kvm_ioctl(v->fd, KVM_GET_SREGS, &sregs);
-	boot64_sregs(&sregs);
+	sregs_fn(&sregs);
 	kvm_ioctl(v->fd, KVM_SET_SREGS, &sregs);
+	kvm_ioctl(v->fd, KVM_SET_REGS, regs);
+}
+
+void vcpu_setup_bsp64(struct vcpu *v, uint64_t entry)
+{
+	struct kvm_regs regs;
+
 	boot64_regs(&regs, entry);
-	kvm_ioctl(v->fd, KVM_SET_REGS, &regs);
+	set_entry_state(v, boot64_sregs, &regs);
+}
+
+void vcpu_setup_bsp32(struct vcpu *v, uint32_t entry, uint32_t mb_info)
+{
+	struct kvm_regs regs;
+
+	boot32_regs(&regs, entry, mb_info);
+	set_entry_state(v, boot32_sregs, &regs);
 }
 
 static void format_regs(struct vcpu *v, char *buf, size_t len)

@@ -30,7 +30,10 @@ void vcpu_create(struct vm *vm, struct vcpu *v, int id);
 void vcpu_destroy(struct vcpu *v);
 
 /* Put the BSP in long mode at `entry` (boot64.c state). */
-void vcpu_setup_bsp(struct vcpu *v, uint64_t entry);
+void vcpu_setup_bsp64(struct vcpu *v, uint64_t entry);
+
+/* Put the BSP at a multiboot kernel's 32-bit entry with EBX = `mb_info` (boot32.c state). */
+void vcpu_setup_bsp32(struct vcpu *v, uint32_t entry, uint32_t mb_info);
 
 /* Thread body: KVM_RUN until the run stops; crashes are reported from here. */
 void *vcpu_thread(void *arg);

@@ -14,6 +14,8 @@
 #define LAYOUT_GDT              0x00002000 /* host-built GDT (selectors below), reused by APs */
 #define LAYOUT_TRAMPOLINE       0x00008000 /* AP real-mode entry: SIPI vector 0x08 */
 #define LAYOUT_TRAMPOLINE_VEC   0x08       /* = LAYOUT_TRAMPOLINE >> 12 */
+#define LAYOUT_MB_INFO          0x00009000 /* multiboot info block + memory map (as QEMU) */
+#define LAYOUT_MB_INFO_END      0x0000A000
 #define LAYOUT_PML4             0x00010000 /* host-built identity map: PML4 */
 #define LAYOUT_PDPT             0x00011000 /*   one PDPT */
 #define LAYOUT_PD               0x00012000 /*   four PDs of 2 MiB pages: 0..4 GiB */
@@ -49,6 +51,7 @@
 #define PORT_COM1_LAST          0x03FF
 #define PORT_FW_CFG             0x0510
 #define PORT_FW_CFG_LAST        0x0511
+#define PORT_BOCHS_SHUTDOWN     0x8900 /* "Shutdown" written byte by byte powers off */
 #define PORT_PCI_CONFIG         0x0CF8
 #define PORT_PCI_CONFIG_LAST    0x0CFF
 
@@ -61,6 +64,7 @@ _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_DEBUG_EXIT, PORT_DEBUG_EXIT), "
 _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_COM1, PORT_COM1_LAST), "PV port overlaps COM1");
 _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_FW_CFG, PORT_FW_CFG_LAST), "PV port overlaps fw_cfg");
 _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST), "PV port overlaps PCI");
+_Static_assert(PORT_PV != PORT_BOCHS_SHUTDOWN, "PV port is the shutdown port");
 _Static_assert(LAYOUT_TRAMPOLINE >> 12 == LAYOUT_TRAMPOLINE_VEC, "SIPI vector must match the page");
 _Static_assert(LAYOUT_MEM_MAX <= LAYOUT_IOAPIC_BASE, "RAM must stay below the MMIO hole");
 
