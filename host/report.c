@@ -238,7 +238,8 @@ const char *report_result(struct report *r, enum pv_verdict v, const char *name,
 		test->dur_ns = now_ns() - test->start_ns;
 		if (*diag)
 			test->reason = xstrdup(diag);
-		if (*diag && v == PV_FAIL)
+		/* the guest usually PRINTed its failure already: show it once */
+		if (*diag && v == PV_FAIL && !(test->log && strstr(test->log, diag)))
 			print_diag(r, INDENT, diag);
 		r->cur_test = -1;
 		if (ktap(r))

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+/* The guest kernel's entry from boot/entry64.asm: an explicit init sequence, then the suites. */
+#include <abi/layout.h>
+#include <abi/pvport.h>
+
+#include "apic.h"
+#include "cpu.h"
+#include "idt.h"
+#include "percpu.h"
+#include "pv.h"
+#include "test.h"
+#include "timer.h"
+
+void kmain(struct pv_boot *boot);
+
+/* The 8259s stay wired to GSIs 0-15 and the BSP's LINT0 is ExtINT: mask them all. */
+static void pic_mask(void)
+{
+	outb(PORT_PIC1_DATA, 0xFF);
+	outb(PORT_PIC2_DATA, 0xFF);
+}
+
+/* RDI from the host, or 0 / garbage without irqlab boot parameters. */
+static const struct pv_boot *boot_params(const struct pv_boot *boot)
+{
+	if (!boot || boot->magic != PV_BOOT_MAGIC || boot->version != PV_VERSION)
+		return 0;
+	return boot;
+}
+
+void kmain(struct pv_boot *raw)
+{
+	const struct pv_boot *boot = boot_params(raw);
+
+	pic_mask();          // 8259 PIC: all lines masked
+	idt_init();          // 256 gates to boot/isr.asm, lidt
+	percpu_init();       // GS base -> this CPU's struct percpu
+	apic_init();         // xAPIC/x2APIC ops, SVR software enable
+	timer_init(boot);    // TSC rate
+	pv_init(boot);       // irqlab port or KTAP on COM1
+	test_run_all(boot);  // suites, then PV_DONE
+}

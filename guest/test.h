@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvm-unit-tests style tests. A suite is a table of named test functions; all suites sit in one
+ * array (tests/suites.c) that the host reads at HELLO as struct pv_suite_desc[], so the layouts
+ * below are the ABI's (checked). The host rewrites each test's `selected` byte from --test.
+ */
+#ifndef GUEST_TEST_H
+#define GUEST_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/pvport.h>
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+	uint8_t selected;               /* 1 in the image; the host may clear it */
+	uint8_t pad[7];
+};
+
+struct suite {
+	const char *name;
+	struct test *tests;
+	uint32_t ntests;
+	uint32_t min_cpus;              /* with fewer CPUs every test is reported as SKIP */
+};
+
+_Static_assert(sizeof(struct test) == sizeof(struct pv_test_desc), "ABI: pv_test_desc");
+_Static_assert(offsetof(struct test, name) == offsetof(struct pv_test_desc, name), "ABI");
+_Static_assert(offsetof(struct test, fn) == offsetof(struct pv_test_desc, fn), "ABI");
+_Static_assert(offsetof(struct test, selected) == offsetof(struct pv_test_desc, selected), "ABI");
+_Static_assert(sizeof(struct suite) == sizeof(struct pv_suite_desc), "ABI: pv_suite_desc");
+_Static_assert(offsetof(struct suite, name) == offsetof(struct pv_suite_desc, name), "ABI");
+_Static_assert(offsetof(struct suite, tests) == offsetof(struct pv_suite_desc, tests), "ABI");
+_Static_assert(offsetof(struct suite, ntests) == offsetof(struct pv_suite_desc, ntests), "ABI");
+_Static_assert(offsetof(struct suite, min_cpus) == offsetof(struct pv_suite_desc, min_cpus), "ABI");
+
+#define TEST(fn) { #fn, fn, 1, { 0 } }
+
+/* tests/suites.c */
+extern struct suite suites[];
+extern const uint32_t nsuites;
+
+/* Run every selected test of every suite with at least one selected, then PV_DONE. */
+void test_run_all(const struct pv_boot *boot);
+
+/*
+ * check(cond, fmt, ...): on failure send one diagnostic now ("file:line: <fmt>", say what was
+ * expected and what was read) and mark the test failed; the test goes on. Evaluates to cond.
+ */
+#define check(cond, ...) ({                                             \
+	bool check_ok_ = !!(cond);                                      \
+	if (!check_ok_)                                                 \
+		test_fail(__FILE_NAME__, __LINE__, __VA_ARGS__);        \
+	check_ok_;                                                      \
+})
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Mark the running test SKIP with a reason; the test should return. */
+void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/* TSC rate and conversions, the APIC timer rate, bounded waits. */
+#include <abi/layout.h>
+
+#include "apic.h"
+#include "cpu.h"
+#include "timer.h"
+
+#define PIT_HZ          1193182u
+#define PORT_PIT_CH2    0x42
+#define PORT_PIT_CMD    0x43
+#define PORT_PIT_GATE   0x61     /* bit 0 gate ch2, bit 1 speaker, bit 5 ch2 output */
+#define PIT_CAL_MS      10u
+#define APIC_CAL_US     1000u
+
+static uint32_t khz;
+static uint64_t apic_khz, apic_khz_max;
+
+/* KVM/VMware timing leaf: EAX = TSC kHz, present when 0x40000000.EAX >= 0x40000010. */
+static uint32_t cpuid_tsc_khz(void)
+{
+	if (cpuid(0x40000000).eax < 0x40000010)
+		return 0;
+	return cpuid(0x40000010).eax;
+}
+
+/* PIT channel 2 in mode 0 counts PIT_CAL_MS down with the speaker off; OUT2 goes high at 0. */
+static uint32_t pit_tsc_khz(void)
+{
+	uint16_t latch = PIT_HZ * PIT_CAL_MS / 1000;
+	uint64_t t0, t1;
+
+	outb(PORT_PIT_GATE, (inb(PORT_PIT_GATE) & ~0x02) | 0x01);
+	outb(PORT_PIT_CMD, 0xB0);	/* channel 2, lobyte/hibyte, mode 0, binary */
+	outb(PORT_PIT_CH2, latch & 0xFF);
+	outb(PORT_PIT_CH2, latch >> 8);
+	t0 = rdtsc();
+	while (!(inb(PORT_PIT_GATE) & 0x20))
+		;
+	t1 = rdtsc();
+	return (uint32_t)((t1 - t0) / PIT_CAL_MS);
+}
+
+void timer_init(const struct pv_boot *boot)
+{
+	khz = boot ? boot->tsc_khz : 0;
+	if (!khz)
+		khz = cpuid_tsc_khz();
+	if (!khz)
+		khz = pit_tsc_khz();
+}
+
+uint32_t tsc_khz(void) { return khz; }
+
+/* split so cycles * 10^6 cannot overflow (no 128-bit division in a freestanding build) */
+uint64_t tsc_to_ns(uint64_t c) { return c / khz * 1000000 + c % khz * 1000000 / khz; }
+uint64_t tsc_to_us(uint64_t c) { return c / khz * 1000 + c % khz * 1000 / khz; }
+uint64_t us_to_tsc(uint64_t us) { return us * khz / 1000; }
+
+/*
+ * Each TMCCT read happens somewhere inside its [rdtsc, rdtsc] bracket, so the time between the
+ * two reads lies in [t2 - t1, t3 - t0]: the midpoints give the rate, the inner span its maximum.
+ */
+static void apic_calibrate(void)
+{
+	uint64_t t0, t1, t2, t3, ticks, span = us_to_tsc(APIC_CAL_US);
+	uint32_t c0, c1;
+
+	apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVT_TIMER_ONESHOT);
+	apic_write(APIC_TDCR, APIC_TDR_DIV_1);
+	apic_write(APIC_TMICT, 0xFFFFFFFFu);
+	t0 = rdtsc();
+	c0 = apic_read(APIC_TMCCT);
+	t1 = rdtsc();
+	while (rdtsc() - t1 < span)
+		pause();
+	t2 = rdtsc();
+	c1 = apic_read(APIC_TMCCT);
+	t3 = rdtsc();
+	apic_write(APIC_TMICT, 0);
+	ticks = c0 - c1;
+	apic_khz = ticks * khz / ((t2 + t3) / 2 - (t0 + t1) / 2);
+	apic_khz_max = ticks * khz / (t2 - t1);
+}
+
+uint64_t timer_apic_khz(void)
+{
+	if (!apic_khz)
+		apic_calibrate();
+	return apic_khz;
+}
+
+uint64_t timer_apic_khz_max(void)
+{
+	if (!apic_khz_max)
+		apic_calibrate();
+	return apic_khz_max;
+}
+
+int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us)
+{
+	uint64_t deadline = rdtsc() + us_to_tsc(timeout_us);
+	int reached;
+
+	sti();
+	for (;;) {
+		if (*count >= target) {
+			reached = 1;
+			break;
+		}
+		if (rdtsc() >= deadline) {
+			reached = 0;
+			break;
+		}
+		(void)inl(PORT_PV);	/* a VM exit: pending interrupts get injected */
+		pause();
+	}
+	cli();
+	return reached;
+}
+
+void idle_us(uint64_t us)
+{
+	static volatile uint32_t never;
+
+	wait_count(&never, 1, us);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* Time: the TSC (rate from the host, CPUID 0x40000010 or the PIT), conversions, the local APIC
+ * timer's rate measured against the TSC, and bounded waits that let interrupts in. */
+#ifndef GUEST_TIMER_H
+#define GUEST_TIMER_H
+
+#include <stdint.h>
+
+#include <abi/pvport.h>
+
+/* lfence keeps rdtsc from running ahead of earlier instructions; never rdtscp (platform.md). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+void timer_init(const struct pv_boot *boot);
+uint32_t tsc_khz(void);
+uint64_t tsc_to_ns(uint64_t cycles);
+uint64_t tsc_to_us(uint64_t cycles);
+uint64_t us_to_tsc(uint64_t us);
+
+/*
+ * APIC timer ticks per ms at divide-by-1, measured against the TSC on first use (it changes
+ * LVTT, TDCR and TMICT: LVTT is left masked, TMICT 0). _max is the fastest rate consistent with
+ * the measurement: `count * tsc_khz / max` TSC cycles is a sound lower bound for `count` ticks.
+ */
+uint64_t timer_apic_khz(void);
+uint64_t timer_apic_khz_max(void);
+
+/*
+ * Bounded wait with IF=1: spin until *count >= target or timeout_us passes, with a `pause` and
+ * a cheap VM exit per iteration (pending interrupts are taken only at exits here: platform.md).
+ * Returns 1 if the target was reached. IF is 0 again on return.
+ */
+int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us);
+/* Same loop for a fixed time: lets any pending interrupt be delivered. */
+void idle_us(uint64_t us);
+
+#endif
