@@ -175,6 +175,7 @@ int main(int argc, char **argv)
 	status = final_status(l);                                    /* exit status, reports written */
 	if (l->o.stats)
 		stats_print(&l->vm, &l->report, start_ns);
+	vm_defer_teardown(&l->vm);                                   /* the kernel's VM teardown off our path */
 	report_free(&l->report);
 	vm_destroy(&l->vm);
 	image_free(&l->img);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -24,6 +23,22 @@ static uint64_t guest_resident_kib(const struct guest_mem *mem)
 	return (uint64_t)n * (uint64_t)page / 1024;
 }
 
+/* Peak RSS of this process since exec (VmHWM). getrusage's ru_maxrss would include what the
+ * parent had touched before the fork. */
+static long peak_rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	long kib = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 static long long us_since(uint64_t start, uint64_t t)
 {
 	return t ? (long long)(t - start) / 1000 : -1;
@@ -32,10 +47,8 @@ static long long us_since(uint64_t start, uint64_t t)
 void stats_print(const struct vm *vm, const struct report *r, uint64_t start_ns)
 {
 	const struct vcpu *bsp = &vm->vcpus[0];
-	struct rusage ru;
 	uint64_t exits = 0;
 
-	getrusage(RUSAGE_SELF, &ru);
 	for (int i = 0; i < vm->ncpus; i++)
 		exits += vm->vcpus[i].exits;
 	fprintf(stderr,
@@ -43,6 +56,6 @@ void stats_print(const struct vm *vm, const struct report *r, uint64_t start_ns)
 		"bsp_kvm_run_us=%llu exits=%llu rss_kib=%ld guest_kib=%llu\n",
 		us_since(start_ns, bsp->first_run_ns), us_since(start_ns, r->hello_ns),
 		us_since(start_ns, r->end_ns), us_since(start_ns, now_ns()),
-		(unsigned long long)bsp->run_ns / 1000, (unsigned long long)exits, ru.ru_maxrss,
+		(unsigned long long)bsp->run_ns / 1000, (unsigned long long)exits, peak_rss_kib(),
 		(unsigned long long)guest_resident_kib(&vm->mem));
 }
