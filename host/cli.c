@@ -26,6 +26,9 @@ const char cli_usage[] =
 	"  --junit FILE        also write a JUnit XML report\n"
 	"  --serial DEST       guest COM1 output: stderr (default), - for stdout, none, or a file\n"
 	"  --stats             timing and memory figures on stderr (bench/bench.py reads them)\n"
+	"  --mce-banks N       machine-check banks per vCPU (default 10, 0 = no MCE)\n"
+	"  --inject-mce SPEC   cpu=N,bank=N,status=X[,addr=X,misc=X,mcg=X,after=MS]: inject a\n"
+	"                      machine check MS ms after start (repeatable; docs/cli.md)\n"
 	"multiboot kernels:\n"
 	"  --append ARGS       kernel command line after argv[0] (the image name)\n"
 	"  --initrd FILE       one multiboot module, e.g. a KEY=VALUE environment file\n"
@@ -50,6 +53,7 @@ static enum cli_result fail(char *err, size_t errlen, const char *fmt, ...)
 uint64_t cli_parse_size(const char *s)
 {
 	char *end;
+	const char *unit;
 	unsigned long long v;
 	uint64_t mult = 1ull << 20;
 
@@ -59,13 +63,14 @@ uint64_t cli_parse_size(const char *s)
 	v = strtoull(s, &end, 10);
 	if (errno)
 		return 0;
+	unit = end;
 	switch (*end) {
 	case 'K': case 'k': mult = 1ull << 10; end++; break;
 	case 'M': case 'm': mult = 1ull << 20; end++; break;
 	case 'G': case 'g': mult = 1ull << 30; end++; break;
 	default: break;
 	}
-	if (*end == 'i' || *end == 'B')
+	if (end > unit && (*end == 'i' || *end == 'B'))   /* KiB, MB...: "64B" is not 64 MiB */
 		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
 	if (*end || v > UINT64_MAX / mult)
 		return 0;
@@ -112,6 +117,17 @@ static enum cli_result set_value(struct opts *o, const char *name, const char *v
 		o->fmt = !strcmp(val, "json") ? FMT_JSON : FMT_KTAP;
 	} else if (!strcmp(name, "junit")) {
 		o->junit = val;
+	} else if (!strcmp(name, "mce-banks")) {
+		if (parse_int(val, 0, 32, &v))
+			return fail(err, n, "--mce-banks: '%s' is not a number from 0 to 32", val);
+		o->mce_banks = (int)v;
+		o->mce_banks_given = true;
+	} else if (!strcmp(name, "inject-mce")) {
+		if (o->ninject == CLI_MAX_INJECT)
+			return fail(err, n, "--inject-mce: at most %d injections", CLI_MAX_INJECT);
+		if (mce_parse_spec(val, &o->inject[o->ninject], err, n))
+			return CLI_ERROR;
+		o->ninject++;
 	} else if (!strcmp(name, "append")) {
 		o->append = val;
 	} else if (!strcmp(name, "initrd")) {
@@ -128,7 +144,7 @@ static enum cli_result set_value(struct opts *o, const char *name, const char *v
 }
 
 static const char *const valued[] = { "cpus", "mem", "irqchip", "timeout", "test", "format", "junit",
-				      "serial", "append", "initrd", "exit-status" };
+				      "serial", "append", "initrd", "exit-status", "mce-banks", "inject-mce" };
 
 static enum cli_result parse_option(struct opts *o, int argc, char **argv, int *i, char *err, size_t n)
 {
@@ -157,7 +173,8 @@ enum cli_result cli_parse(int argc, char **argv, struct opts *o, char *err, size
 {
 	int i = 1;
 
-	*o = (struct opts){ .cpus = 1, .mem_size = LAYOUT_MEM_DEFAULT, .timeout_s = CLI_DEFAULT_TIMEOUT_S };
+	*o = (struct opts){ .cpus = 1, .mem_size = LAYOUT_MEM_DEFAULT, .timeout_s = CLI_DEFAULT_TIMEOUT_S,
+			    .mce_banks = MCE_DEFAULT_BANKS };
 	if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "boot")))
 		o->boot = !strcmp(argv[i++], "boot");
 	for (; i < argc; i++) {

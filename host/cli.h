@@ -8,11 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mce.h"
 #include "report.h"
 
 #define CLI_DEFAULT_TIMEOUT_S 30.0
 #define CLI_BOOT_DEFAULT_MEM (128ull << 20) /* multiboot kernels expect QEMU's 128 MiB */
 #define CLI_MAX_CPUS 4096
+#define CLI_MAX_INJECT 16
 
 struct opts {
 	const char *image;        /* NULL: the built-in guest */
@@ -31,6 +33,10 @@ struct opts {
 	const char *initrd;       /* --initrd: one multiboot module (an env file, say) */
 	bool qemu_status;         /* --exit-status qemu: exit as QEMU would */
 	bool mem_given, serial_given;
+	int mce_banks;            /* --mce-banks (default MCE_DEFAULT_BANKS; 0 = none) */
+	bool mce_banks_given;
+	struct mce_spec inject[CLI_MAX_INJECT]; /* --inject-mce, in order */
+	int ninject;
 	bool help, version;
 };
 

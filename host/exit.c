@@ -91,7 +91,8 @@ static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 	enum exit_verdict v = EXITV_CONTINUE;
 
 	if ((size != 1 && size != 2 && size != 4) || run->io.data_offset < sizeof(*run) ||
-	    (uint64_t)run->io.data_offset + (uint64_t)size * count > ctx->run_size)
+	    run->io.data_offset > ctx->run_size ||
+	    (uint64_t)size * count > ctx->run_size - run->io.data_offset)  /* no wrap-around */
 		return EXITV_UNEXPECTED;
 	for (uint32_t i = 0; i < count && v == EXITV_CONTINUE; i++, data += size) {
 		const struct pio_handler *h = NULL;
@@ -109,11 +110,23 @@ static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 	return v;
 }
 
-/* No MMIO devices yet: reads return all-ones, writes are ignored. */
+/* The userspace IOAPIC (32-bit accesses only, as the 82093AA); every other address reads
+ * all-ones and ignores writes. */
 static enum exit_verdict handle_mmio(struct exit_ctx *ctx, struct kvm_run *run)
 {
-	if (!run->mmio.is_write)
+	uint64_t off = run->mmio.phys_addr - LAYOUT_IOAPIC_BASE;
+	uint32_t val = 0xFFFFFFFFu;
+
+	if (ctx->ioapic && run->mmio.phys_addr >= LAYOUT_IOAPIC_BASE && off < IOAPIC_MMIO_SIZE &&
+	    run->mmio.len == 4) {
+		if (run->mmio.is_write)
+			memcpy(&val, run->mmio.data, 4);
+		ioapic_mmio(ctx->ioapic, off, run->mmio.is_write, &val);
+	}
+	if (!run->mmio.is_write) {
 		memset(run->mmio.data, 0xFF, sizeof(run->mmio.data));
+		memcpy(run->mmio.data, &val, 4);
+	}
 	return EXITV_CONTINUE;
 }
 
@@ -123,6 +136,10 @@ enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run)
 	case KVM_EXIT_IO:             return handle_io(ctx, run);
 	case KVM_EXIT_MMIO:           return handle_mmio(ctx, run);
 	case KVM_EXIT_INTR:           return EXITV_CONTINUE;
+	case KVM_EXIT_IOAPIC_EOI:
+		if (ctx->ioapic)
+			ioapic_eoi(ctx->ioapic, run->eoi.vector);
+		return EXITV_CONTINUE;
 	case KVM_EXIT_SHUTDOWN:       return EXITV_SHUTDOWN;
 	case KVM_EXIT_INTERNAL_ERROR: return EXITV_EMULATION;
 	case KVM_EXIT_FAIL_ENTRY:     return EXITV_ENTRY_FAILED;
@@ -141,6 +158,7 @@ const char *exit_reason_name(uint32_t reason)
 		[KVM_EXIT_SHUTDOWN] = "KVM_EXIT_SHUTDOWN", [KVM_EXIT_FAIL_ENTRY] = "KVM_EXIT_FAIL_ENTRY",
 		[KVM_EXIT_INTR] = "KVM_EXIT_INTR", [KVM_EXIT_INTERNAL_ERROR] = "KVM_EXIT_INTERNAL_ERROR",
 		[KVM_EXIT_SYSTEM_EVENT] = "KVM_EXIT_SYSTEM_EVENT",
+		[KVM_EXIT_IOAPIC_EOI] = "KVM_EXIT_IOAPIC_EOI",
 	};
 	return reason < ARRAY_SIZE(names) && names[reason] ? names[reason] : "unknown exit";
 }

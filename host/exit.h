@@ -10,6 +10,7 @@
 
 #include "debug_exit.h"
 #include "fw_cfg.h"
+#include "ioapic.h"
 #include "pvport.h"
 #include "serial.h"
 
@@ -20,6 +21,7 @@ struct exit_ctx {
 	struct serial *serial;
 	struct fw_cfg *fw_cfg;             /* NULL: absent */
 	struct machine_exit *mexit;       /* debug-exit / shutdown port state; NULL: absent */
+	struct ioapic *ioapic;            /* userspace IOAPIC (--irqchip split); NULL: absent */
 	size_t run_size;          /* bytes mapped at the struct kvm_run (bounds for io.data_offset) */
 };
 

@@ -130,7 +130,7 @@ static int check_entry(struct elf_image *out, char *err, size_t errlen)
 int elf_parse_class(const uint8_t *img, size_t len, uint64_t mem_size, int allow32,
 		    struct elf_image *out, char *err, size_t errlen)
 {
-	struct ehdr_norm e;
+	struct ehdr_norm e = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	if (read_ehdr(img, len, allow32, &e, err, errlen) || check_ehdr(&e, len, err, errlen))

@@ -18,6 +18,7 @@
 #include "load_elf.h"
 #include "load_mb.h"
 #include "mb_info.h"
+#include "mce.h"
 #include "report.h"
 #include "run.h"
 #include "stats.h"
@@ -94,6 +95,7 @@ static void write_native_state(struct launch *l)
 		.magic = PV_BOOT_MAGIC, .version = PV_VERSION, .ncpus = (uint16_t)vm->ncpus,
 		.flags = vm->split_irqchip ? PV_BOOT_SPLIT_IRQCHIP : 0, .tsc_khz = vm->tsc_khz,
 		.mem_bytes = vm->mem.size, .max_cpus = (uint32_t)vm->ncpus,
+		.mce_banks = (uint32_t)vm->mce_banks,
 	};
 
 	elf_load(l->img.data, &l->elf, &vm->mem);     /* PT_LOAD segments at their physical addresses */
@@ -135,7 +137,7 @@ static int final_status(struct launch *l)
 		return EXIT_USAGE;
 	if (l->pv.listed)
 		return EXIT_PASS;
-	if (l->multiboot && !l->report.have_plan) {
+	if (l->multiboot && !l->report.hello_ns) {  /* a crash makes a plan too: HELLO decides */
 		if (l->mexit.kind != MEXIT_NONE)
 			return machine_exit_status(&l->mexit, l->o.qemu_status);
 		if (l->o.qemu_status)
@@ -161,17 +163,21 @@ int main(int argc, char **argv)
 	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
 	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip };
 	vm_create(&l->vm, &cfg);                                     /* slots, irqchip, routes, vCPUs */
+	mce_setup(&l->vm, l->o.mce_banks,                            /* machine-check banks */
+		  l->o.mce_banks_given || l->o.ninject);
 	if (l->multiboot)
 		write_multiboot_state(l);                            /* image, info block, 32-bit BSP */
 	else
 		write_native_state(l);                               /* image, tables, 64-bit BSP */
 	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
 	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, stdout, l->o.junit, l->img.path);
-	l->pv = (struct pv_ctx){ .mem = &l->vm.mem, .report = &l->report, .patterns = l->o.tests,
-				 .list = l->o.list, .ncpus = l->o.cpus };
+	l->pv = (struct pv_ctx){ .vm = &l->vm, .mem = &l->vm.mem, .report = &l->report,
+				 .patterns = l->o.tests, .list = l->o.list, .ncpus = l->o.cpus };
 	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
-				     .mexit = &l->mexit };
+				     .mexit = &l->mexit, .ioapic = l->vm.ioapic };
+	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
 	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
+	mce_stop_injector();
 	status = final_status(l);                                    /* exit status, reports written */
 	if (l->o.stats)
 		stats_print(&l->vm, &l->report, start_ns);

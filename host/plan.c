@@ -18,16 +18,16 @@ static bool match_one(const char *pat, const char *suite, const char *test)
 
 bool plan_match(const char *patterns, const char *suite, const char *test)
 {
-	char buf[1024];
-	char *save = NULL, *pat;
+	char *buf, *save = NULL, *pat;
+	bool found = false;
 
 	if (!patterns || !*patterns)
 		return true;
-	snprintf(buf, sizeof(buf), "%s", patterns);
-	for (pat = strtok_r(buf, ",", &save); pat; pat = strtok_r(NULL, ",", &save))
-		if (*pat && match_one(pat, suite, test))
-			return true;
-	return false;
+	buf = xstrdup(patterns);  /* a fixed buffer would silently drop patterns past its end */
+	for (pat = strtok_r(buf, ",", &save); pat && !found; pat = strtok_r(NULL, ",", &save))
+		found = *pat && match_one(pat, suite, test);
+	free(buf);
+	return found;
 }
 
 int plan_select(struct plan *plan, const char *patterns)

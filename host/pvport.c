@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "request.h"
 #include "util.h"
 
 /* One decoded message: the copied block plus NUL-terminated name and text. */
@@ -102,11 +103,13 @@ static void write_selection(struct pv_ctx *ctx, uint64_t table, const struct pla
 {
 	for (int s = 0; s < plan->nsuites; s++) {
 		const struct pv_suite_desc *d = mem_ptr(ctx->mem, table + s * sizeof(*d), sizeof(*d));
+		uint64_t tests = d->tests;  /* another vCPU may have changed it since read_suite() */
 
 		for (int t = 0; t < plan->suites[s].ntests; t++) {
-			struct pv_test_desc *td = mem_ptr(ctx->mem, d->tests + t * sizeof(*td), sizeof(*td));
+			struct pv_test_desc *td = mem_ptr(ctx->mem, tests + t * sizeof(*td), sizeof(*td));
 
-			td->selected = plan->suites[s].tests[t].selected;
+			if (td)
+				td->selected = plan->suites[s].tests[t].selected;
 		}
 	}
 }
@@ -117,13 +120,16 @@ void pv_print_list(const struct plan *plan, bool json, FILE *out)
 	for (int s = 0; s < plan->nsuites; s++) {
 		const struct plan_suite *suite = &plan->suites[s];
 
-		if (json)
-			fprintf(out, "%s\n  {\"name\": \"%s\", \"min_cpus\": %u, \"tests\": [",
-				s ? "," : "", suite->name, suite->min_cpus);
+		if (json) {
+			fprintf(out, "%s\n  {\"name\": ", s ? "," : "");
+			report_json_str(out, suite->name);
+			fprintf(out, ", \"min_cpus\": %u, \"tests\": [", suite->min_cpus);
+		}
 		for (int t = 0; t < suite->ntests; t++) {
-			if (json)
-				fprintf(out, "%s\"%s\"", t ? ", " : "", suite->tests[t].name);
-			else
+			if (json) {
+				fputs(t ? ", " : "", out);
+				report_json_str(out, suite->tests[t].name);
+			} else
 				fprintf(out, "%s.%s\n", suite->name, suite->tests[t].name);
 		}
 		fputs(json ? "]}" : "", out);
@@ -162,7 +168,10 @@ static const char *on_hello(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 		return NULL;
 	}
 	write_selection(ctx, table, &plan);
-	report_plan(ctx->report, &plan);
+	if ((err = report_plan(ctx->report, &plan))) {
+		plan_free(&plan);
+		return err;
+	}
 	in->m.arg[0] = PV_VERSION;
 	return NULL;
 }
@@ -173,24 +182,33 @@ static const char *on_print(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 	return NULL;
 }
 
+/* A guest index or status as an int: values that do not fit become -1 (out of range), so
+ * 2^32 is not taken for 0. */
+static int arg_int(uint64_t v)
+{
+	return v > INT32_MAX ? -1 : (int)v;
+}
+
 static const char *on_suite(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
 {
-	return report_suite_begin(ctx->report, (int)in->m.arg[0]);
+	return report_suite_begin(ctx->report, arg_int(in->m.arg[0]));
 }
 
 static const char *on_test(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
 {
-	return report_test_begin(ctx->report, (int)in->m.arg[0]);
+	return report_test_begin(ctx->report, arg_int(in->m.arg[0]));
 }
 
 static const char *on_result(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
 {
-	return report_result(ctx->report, (enum pv_verdict)in->m.arg[0], in->name, in->text);
+	uint64_t v = in->m.arg[0];
+
+	return report_result(ctx->report, v > PV_XFAIL ? PV_XFAIL + 1 : (enum pv_verdict)v, in->name, in->text);
 }
 
 static const char *on_suite_end(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
 {
-	return report_suite_end(ctx->report, (int)in->m.arg[0]);
+	return report_suite_end(ctx->report, arg_int(in->m.arg[0]));
 }
 
 static const char *on_metric(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
@@ -201,22 +219,27 @@ static const char *on_metric(struct pv_ctx *ctx, struct pv_in *in, enum pv_actio
 	return NULL;
 }
 
-static const char *vector_name(uint64_t v)
+/* "#GP", or "vector 48" for vectors without a mnemonic. */
+static const char *vector_name(uint64_t v, char *buf, size_t len)
 {
 	static const char *const names[] = {
 		"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO", "#TS",
 		"#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 	};
-	return v < ARRAY_SIZE(names) ? names[v] : "interrupt";
+
+	if (v < ARRAY_SIZE(names))
+		return names[v];
+	snprintf(buf, len, "vector %llu", (unsigned long long)v);
+	return buf;
 }
 
 static const char *on_fault(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
 {
-	char summary[256], details[PV_TEXT_MAX + 128];
+	char summary[256], details[PV_TEXT_MAX + 128], vec[32];
 	const uint64_t *a = in->m.arg;
 
-	snprintf(summary, sizeof(summary), "unexpected %s(0x%llx) vector %llu on cpu %u at RIP=0x%llx",
-		 vector_name(a[0]), (unsigned long long)a[1], (unsigned long long)a[0], in->cpu,
+	snprintf(summary, sizeof(summary), "unexpected %s(0x%llx) on cpu %u at RIP=0x%llx",
+		 vector_name(a[0], vec, sizeof(vec)), (unsigned long long)a[1], in->cpu,
 		 (unsigned long long)a[2]);
 	snprintf(details, sizeof(details), "CR2=0x%llx RSP=0x%llx%s%s", (unsigned long long)a[3],
 		 (unsigned long long)a[4], *in->text ? "\n" : "", in->text);
@@ -241,21 +264,14 @@ static const char *on_abort(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 
 static const char *on_request(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
 {
-	switch (in->m.arg[0]) {
-	case PV_REQ_NOP:
-		in->m.ret = 0;
-		break;
-	default:
-		in->m.ret = -PV_ENOSYS;
-		break;
-	}
+	in->m.ret = request_dispatch(ctx, in->cpu, in->m.arg);
 	return NULL;
 }
 
 static const char *on_done(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
 {
 	*act = PV_STOP;
-	return report_done(ctx->report, (int)in->m.arg[0]);
+	return report_done(ctx->report, arg_int(in->m.arg[0]));
 }
 
 static const pv_handler handlers[PV_CMD_COUNT] = {

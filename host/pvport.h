@@ -10,7 +10,10 @@
 #include "mem.h"
 #include "report.h"
 
+struct vm;
+
 struct pv_ctx {
+	struct vm *vm;          /* for requests; NULL: requests answer -PV_ENOSYS */
 	struct guest_mem *mem;
 	struct report *report;
 	const char *patterns;   /* --test, or NULL for all */

@@ -19,15 +19,32 @@ static bool ktap(const struct report *r)
 	return r->fmt == FMT_KTAP;
 }
 
-/* Print one diagnostic block, each line prefixed; control characters become '?'. */
+/* Guest text inside one KTAP line: control characters become '?'. */
+static int ktap_char(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+}
+
+/* The version line comes first, before any diagnostic (a guest may PRINT before HELLO). */
+static void print_version(struct report *r)
+{
+	if (r->version_printed || !ktap(r))
+		return;
+	r->version_printed = true;
+	fputs("KTAP version 1\n", r->out);
+}
+
+/* Print one diagnostic block, each line prefixed. */
 static void print_diag(struct report *r, const char *indent, const char *text)
 {
 	const char *p = text;
 
+	if (*p)
+		print_version(r);
 	while (ktap(r) && *p) {
 		fprintf(r->out, "%s# ", indent);
 		for (; *p && *p != '\n'; p++)
-			fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, r->out);
+			fputc(ktap_char(*p), r->out);
 		fputc('\n', r->out);
 		if (*p == '\n')
 			p++;
@@ -52,8 +69,9 @@ static void print_header(struct report *r, int nsuites)
 	if (r->header_printed)
 		return;
 	r->header_printed = true;
+	print_version(r);
 	if (ktap(r))
-		fprintf(r->out, "KTAP version 1\n1..%d\n", nsuites);
+		fprintf(r->out, "1..%d\n", nsuites);
 }
 
 void report_init(struct report *r, enum report_format fmt, FILE *out, const char *junit_path,
@@ -76,9 +94,13 @@ void report_free(struct report *r)
 	pthread_mutex_destroy(&r->lock);
 }
 
-void report_plan(struct report *r, struct plan *plan)
+const char *report_plan(struct report *r, struct plan *plan)
 {
 	pthread_mutex_lock(&r->lock);
+	if (r->have_plan) {
+		pthread_mutex_unlock(&r->lock);
+		return "HELLO sent twice";
+	}
 	r->plan = *plan;
 	memset(plan, 0, sizeof(*plan));
 	r->have_plan = true;
@@ -86,6 +108,7 @@ void report_plan(struct report *r, struct plan *plan)
 	print_header(r, r->plan.nselected);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
+	return NULL;
 }
 
 static void test_line(struct report *r, const struct plan_test *t)
@@ -94,13 +117,17 @@ static void test_line(struct report *r, const struct plan_test *t)
 		[OUT_SKIP] = "SKIP", [OUT_XFAIL] = "XFAIL", [OUT_ERROR] = "ERROR",
 		[OUT_TIMEOUT] = "TIMEOUT", [OUT_NOT_RUN] = "SKIP",
 	};
-	bool ok = t->outcome == OUT_PASS || t->outcome == OUT_SKIP;
+	/* kselftest prints an expected failure as "ok N name # XFAIL". */
+	bool ok = t->outcome == OUT_PASS || t->outcome == OUT_SKIP || t->outcome == OUT_XFAIL;
 
 	fprintf(r->out, INDENT "%sok %d %s", ok ? "" : "not ", ++r->ktap_test_no, t->name);
 	if (t->outcome < ARRAY_SIZE(directive) && directive[t->outcome])
 		fprintf(r->out, " # %s", directive[t->outcome]);
-	if (t->reason && t->outcome != OUT_PASS && t->outcome != OUT_FAIL)
-		fprintf(r->out, " %s", t->reason);
+	if (t->reason && t->outcome != OUT_PASS && t->outcome != OUT_FAIL) {
+		fputc(' ', r->out);
+		for (const char *p = t->reason; *p; p++)  /* the reason must stay on this line */
+			fputc(*p == '\n' ? ' ' : ktap_char(*p), r->out);
+	}
 	fputc('\n', r->out);
 }
 
@@ -358,8 +385,6 @@ void report_crash(struct report *r, enum outcome how, const char *summary, const
 	r->end_ns = now_ns();
 	if (r->fmt == FMT_NONE)
 		fprintf(stderr, "irqlab: %s\n%s%s", summary, details ? details : "", details ? "\n" : "");
-	if (details)
-		print_diag(r, r->cur_suite >= 0 ? INDENT : "", details);
 	if (!r->have_plan) {
 		crash_without_plan(r, how, summary);
 	} else if (r->cur_test >= 0) {
@@ -373,6 +398,8 @@ void report_crash(struct report *r, enum outcome how, const char *summary, const
 	} else {
 		print_diag(r, r->cur_suite >= 0 ? INDENT : "", summary);
 	}
+	if (details)  /* after the result line, as the crash's own diagnostics */
+		print_diag(r, r->cur_suite >= 0 ? INDENT : "", details);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
 }

@@ -21,7 +21,7 @@ struct report {
 	const char *junit_path;    /* NULL: no JUnit file */
 	const char *image;         /* for JSON/JUnit metadata */
 	struct plan plan;
-	bool have_plan, done, header_printed;
+	bool have_plan, done, version_printed, header_printed;
 	int guest_status;
 	int cur_suite, cur_test;   /* -1 when none */
 	int next_suite;            /* suites below this were started or given up */
@@ -36,7 +36,8 @@ void report_init(struct report *r, enum report_format fmt, FILE *out, const char
 void report_free(struct report *r);
 
 /* The guest's HELLO: the plan is complete (names read, selection applied). Prints the header. */
-void report_plan(struct report *r, struct plan *plan);
+/* Returns NULL, or a protocol violation (a second HELLO: the plan then stays the caller's). */
+const char *report_plan(struct report *r, struct plan *plan);
 
 /* Guest events. They return NULL, or a protocol violation described for the user. */
 const char *report_suite_begin(struct report *r, int suite);
@@ -59,6 +60,8 @@ int report_finish(struct report *r);
 
 /* Writers of the end-of-run formats (report_json.c, report_junit.c). */
 void report_write_json(const struct report *r, FILE *f, int status);
+/* One JSON string literal, escaped (also used by pvport.c's --list --format json). */
+void report_json_str(FILE *f, const char *s);
 int report_write_junit(const struct report *r, const char *path);
 
 #endif

@@ -4,7 +4,7 @@
 
 #include "report.h"
 
-static void json_str(FILE *f, const char *s)
+void report_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; s && *s; s++) {
@@ -25,16 +25,16 @@ static void json_str(FILE *f, const char *s)
 static void json_test(FILE *f, const struct plan_test *t)
 {
 	fputs("{\"name\": ", f);
-	json_str(f, t->name);
+	report_json_str(f, t->name);
 	fprintf(f, ", \"result\": \"%s\", \"duration_us\": %llu", outcome_name(t->outcome),
 		(unsigned long long)(t->dur_ns / 1000));
 	if (t->reason) {
 		fputs(", \"reason\": ", f);
-		json_str(f, t->reason);
+		report_json_str(f, t->reason);
 	}
 	if (t->log) {
 		fputs(", \"log\": ", f);
-		json_str(f, t->log);
+		report_json_str(f, t->log);
 	}
 	fputc('}', f);
 }
@@ -44,7 +44,7 @@ static void json_suite(FILE *f, const struct plan_suite *s)
 	int n = 0;
 
 	fputs("{\"name\": ", f);
-	json_str(f, s->name);
+	report_json_str(f, s->name);
 	fputs(", \"tests\": [", f);
 	for (int t = 0; t < s->ntests; t++) {
 		if (!s->tests[t].selected)
@@ -58,13 +58,13 @@ static void json_suite(FILE *f, const struct plan_suite *s)
 static void json_metric(FILE *f, const struct plan_metric *m)
 {
 	fputs("{\"suite\": ", f);
-	json_str(f, m->suite);
+	report_json_str(f, m->suite);
 	fputs(", \"test\": ", f);
-	json_str(f, m->test);
+	report_json_str(f, m->test);
 	fputs(", \"name\": ", f);
-	json_str(f, m->name);
+	report_json_str(f, m->name);
 	fprintf(f, ", \"value\": %lld, \"unit\": ", (long long)m->value);
-	json_str(f, m->unit);
+	report_json_str(f, m->unit);
 	fputc('}', f);
 }
 
@@ -73,10 +73,10 @@ void report_write_json(const struct report *r, FILE *f, int status)
 	int n = 0;
 
 	fputs("{\"format\": \"irqlab-results\", \"version\": 1, \"image\": ", f);
-	json_str(f, r->image);
+	report_json_str(f, r->image);
 	fprintf(f, ", \"exit_status\": %d, \"crash\": ", status);
 	if (r->crash_summary)
-		json_str(f, r->crash_summary);
+		report_json_str(f, r->crash_summary);
 	else
 		fputs("null", f);
 	fputs(",\n  \"suites\": [", f);

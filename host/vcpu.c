@@ -15,6 +15,7 @@
 #include "report.h"
 #include "run.h"
 #include "util.h"
+#include "vcpu_call.h"
 
 void vcpu_create(struct vm *vm, struct vcpu *v, int id)
 {
@@ -22,6 +23,7 @@ void vcpu_create(struct vm *vm, struct vcpu *v, int id)
 
 	v->vm = vm;
 	v->id = id;
+	vcpu_call_init(v);
 	v->fd = kvm_ioctl(vm->fd, KVM_CREATE_VCPU, (long)id);
 	v->run = mmap(NULL, vm->kvm.run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
@@ -165,6 +167,7 @@ void *vcpu_thread(void *arg)
 		r = ioctl(v->fd, KVM_RUN, 0);
 		v->run_ns += now_ns() - t;
 		v->exits++;
+		vcpu_serve_calls(v);
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

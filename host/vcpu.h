@@ -24,6 +24,9 @@ struct vcpu {
 	uint64_t run_ns, exits;    /* time inside KVM_RUN, exits handled */
 	struct exit_ctx ectx;
 	struct run_ctl *ctl;
+	pthread_mutex_t call_lock;     /* vcpu_call.c: one queued call from another thread */
+	pthread_cond_t call_cond;
+	struct vcpu_call *call;
 };
 
 void vcpu_create(struct vm *vm, struct vcpu *v, int id);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "abi/layout.h"
+#include "ioapic.h"
 #include "irq.h"
 #include "util.h"
 #include "vcpu.h"
@@ -52,6 +53,28 @@ static void enable_x2apic_api(struct vm *vm)
 	kvm_ioctl(vm->fd, KVM_ENABLE_CAP, &cap);
 }
 
+static int ioapic_deliver(void *opaque, uint64_t addr, uint32_t data)
+{
+	return irq_signal_msi(opaque, addr, data);
+}
+
+/* KVM learns which vectors are level-triggered (to exit on their EOI) from the MSI routes of
+ * GSIs 0-23 (KVM_CAP_SPLIT_IRQCHIP), so every entry is mirrored there. */
+static int ioapic_route(void *opaque, uint32_t pin, uint64_t addr, uint32_t data)
+{
+	return irq_set_msi_route(opaque, pin, addr, data);
+}
+
+static void create_userspace_ioapic(struct vm *vm)
+{
+	struct ioapic_ops ops = { ioapic_deliver, ioapic_route, vm };
+
+	if (!vm->split_irqchip)
+		return;
+	vm->ioapic = xcalloc(1, sizeof(*vm->ioapic));
+	ioapic_init(vm->ioapic, &ops);
+}
+
 static void create_vcpus(struct vm *vm)
 {
 	vm->vcpus = xcalloc((size_t)vm->ncpus, sizeof(*vm->vcpus));
@@ -80,6 +103,7 @@ void vm_create(struct vm *vm, const struct vm_config *cfg)
 	set_tss_and_identity_map(vm);  /* 2. TSS and identity map */
 	irq_create_chip(vm);           /* 3. irqchip (after the slot: cheaper) */
 	irq_setup_routes(vm);          /* 4. GSI routing table */
+	create_userspace_ioapic(vm);   /*    split: irqlab's IOAPIC, delivering by MSI */
 	enable_x2apic_api(vm);         /* 5. 32-bit APIC IDs, before any vCPU */
 	create_vcpus(vm);              /* 6. vCPUs, each with its CPUID */
 }
@@ -115,6 +139,9 @@ void vm_destroy(struct vm *vm)
 		vcpu_destroy(&vm->vcpus[i]);
 	free(vm->vcpus);
 	vm->vcpus = NULL;
+	irq_free(vm);
+	free(vm->ioapic);
+	vm->ioapic = NULL;
 	if (vm->fd > 0)
 		close(vm->fd);
 	mem_free(&vm->mem);

@@ -11,6 +11,8 @@
 #include "mem.h"
 
 struct vcpu;
+struct irq_routes;
+struct ioapic;
 
 struct vm_config {
 	int ncpus;
@@ -26,6 +28,9 @@ struct vm {
 	int ncpus;
 	struct vcpu *vcpus;
 	uint32_t tsc_khz;
+	int mce_banks;            /* 0: machine checks not set up */
+	struct irq_routes *irq;   /* irq.c: GSI routes, irqfds */
+	struct ioapic *ioapic;    /* ioapic.c: the userspace IOAPIC with --irqchip split */
 	int teardown_pipe;        /* vm_defer_teardown(): held open until exit */
 };
 

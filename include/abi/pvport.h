@@ -41,14 +41,34 @@ enum pv_cmd {
 
 enum pv_verdict { PV_PASS = 0, PV_FAIL = 1, PV_SKIP = 2, PV_XFAIL = 3 };
 
-/* Guest requests for host actions (PV_CMD_REQUEST, arg0). Unknown ones get ret = -PV_ENOSYS. */
+/*
+ * Guest requests for host actions (PV_CMD_REQUEST, arg0 = the request). The host answers in
+ * the block: ret = 0, or -PV_EINVAL for a refused request (the host also prints why), -PV_ENOSYS
+ * for one it cannot do here, -PV_EIO when KVM failed it; arg[] carries results as listed.
+ */
 enum pv_req {
 	PV_REQ_NOP = 0,       /* round trip only: measures the exit cost */
+	PV_REQ_MCE_INJECT,    /* arg1 = cpu | bank << 32, arg2 = MCi_STATUS, arg3 = MCi_ADDR,
+	                         arg4 = MCi_MISC, arg5 = MCG_STATUS. Done on the target vCPU's own
+	                         thread (KVM_X86_SET_MCE); reply arg1 = banks configured */
+	PV_REQ_MSI_SIGNAL,    /* arg1 = MSI address, arg2 = data: KVM_SIGNAL_MSI; reply arg1 = KVM's
+	                         return (>0 delivered, 0 blocked/coalesced) */
+	PV_REQ_MSI_ROUTE,     /* arg1 = GSI (>= PV_GSI_MSI_BASE), arg2 = address, arg3 = data:
+	                         install or replace that GSI's MSI route */
+	PV_REQ_IRQ_LINE,      /* arg1 = GSI, arg2 = level: KVM_IRQ_LINE_STATUS, or irqlab's IOAPIC
+	                         pin with --irqchip split; reply arg1 = status */
+	PV_REQ_IRQFD,         /* arg1 = GSI: bind an irqfd to it on first use, then one eventfd write */
 	PV_REQ_COUNT
 };
 
-#define PV_ENOSYS         38
+#define PV_GSI_IOAPIC_PINS 24  /* GSI n < 24 = IOAPIC pin n */
+#define PV_GSI_MSI_BASE   24   /* guest-installed MSI routes live at GSI 24.. */
+#define PV_GSI_MAX        256
+
+#define PV_EIO            5
 #define PV_EINVAL         22
+#define PV_ENOSYS         38
+#define PV_ETIMEDOUT      110
 
 /* Exit status the guest asks for (PV_CMD_DONE); the host's own status wins if worse. */
 enum pv_exit { PV_EXIT_PASS = 0, PV_EXIT_FAIL = 1 };
@@ -101,7 +121,7 @@ struct pv_boot {
 	uint32_t tsc_khz;               /* from KVM_GET_TSC_KHZ; 0 if unknown */
 	uint64_t mem_bytes;             /* guest RAM size */
 	uint32_t max_cpus;              /* largest APIC ID + 1 the host set up */
-	uint32_t reserved;
+	uint32_t mce_banks;             /* KVM_X86_SETUP_MCE bank count, 0: no MCE */
 };
 
 #define PV_BOOT_SPLIT_IRQCHIP  (1u << 0) /* PIC/IOAPIC in userspace */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+#include "mce.h"
+
+#include <errno.h>
+
+#include "kvm.h"
+#include "util.h"
+#include "vcpu.h"
+#include "vcpu_call.h"
+#include "vm.h"
+
+#define KVM_MAX_MCE_BANKS 32
+#define MCG_CTL_P      (1ull << 8)
+#define MCG_SER_P      (1ull << 24)
+
+void mce_setup(struct vm *vm, int banks, bool required)
+{
+	uint64_t supported = 0, cap;
+
+	if (banks == 0)
+		return;
+	if (!kvm_cap(vm->kvm.fd, KVM_CAP_MCE)) {
+		if (required)
+			die(EXIT_SKIP, "--mce-banks %d: this KVM has no machine-check support (KVM_CAP_MCE)", banks);
+		return;
+	}
+	/* The supported MCG_CAP carries feature bits only; the bank limit is KVM_MAX_MCE_BANKS. */
+	kvm_ioctl(vm->kvm.fd, KVM_X86_GET_MCE_CAP_SUPPORTED, &supported);
+	if (banks > KVM_MAX_MCE_BANKS)
+		die(EXIT_USAGE, "--mce-banks %d: KVM supports at most %d banks", banks, KVM_MAX_MCE_BANKS);
+	cap = (uint64_t)banks | (supported & (MCG_CTL_P | MCG_SER_P));
+	for (int i = 0; i < vm->ncpus; i++)
+		if (__kvm_ioctl(vm->vcpus[i].fd, KVM_X86_SETUP_MCE, &cap) < 0)
+			die(EXIT_USAGE, "--mce-banks %d: KVM_X86_SETUP_MCE refused MCG_CAP 0x%llx", banks,
+			    (unsigned long long)cap);
+	vm->mce_banks = banks;
+}
+
+const char *mce_check(const struct vm *vm, const struct mce_inject *m)
+{
+	if (!vm->mce_banks)
+		return "machine checks are not set up (--mce-banks 0)";
+	if (m->cpu >= (uint32_t)vm->ncpus)
+		return "target CPU out of range";
+	if (m->bank >= (uint32_t)vm->mce_banks)
+		return "bank out of range";
+	if (!(m->status & MCI_STATUS_VAL))
+		return "MCi_STATUS without VAL (bit 63)";
+	return NULL;
+}
+
+static int set_mce(struct vcpu *target, void *arg)
+{
+	const struct mce_inject *m = arg;
+	struct kvm_x86_mce k = {
+		.status = m->status, .addr = m->addr, .misc = m->misc,
+		.mcg_status = m->mcg_status, .bank = (uint8_t)m->bank,
+	};
+
+	return __kvm_ioctl(target->fd, KVM_X86_SET_MCE, &k);
+}
+
+int mce_inject(struct vm *vm, struct vcpu *self, const struct mce_inject *m)
+{
+	if (mce_check(vm, m))
+		return -EINVAL;
+	return vcpu_call(self, &vm->vcpus[m->cpu], set_mce, (void *)m);
+}

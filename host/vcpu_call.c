@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+#include "vcpu_call.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+
+#include "run.h"
+#include "util.h"
+#include "vcpu.h"
+
+#define CALL_TIMEOUT_NS 1000000000ull
+#define CALL_POLL_NS    200000ull
+
+struct vcpu_call {
+	vcpu_call_fn fn;
+	void *arg;
+	int result;
+	bool done;
+};
+
+void vcpu_call_init(struct vcpu *v)
+{
+	pthread_mutex_init(&v->call_lock, NULL);
+	pthread_cond_init(&v->call_cond, NULL);
+	v->call = NULL;
+}
+
+void vcpu_serve_calls(struct vcpu *self)
+{
+	pthread_mutex_lock(&self->call_lock);
+	if (self->call) {
+		self->call->result = self->call->fn(self, self->call->arg);
+		self->call->done = true;
+		self->call = NULL;
+		pthread_cond_broadcast(&self->call_cond);
+	}
+	if (!run_stopping(self->ctl))
+		__atomic_store_n(&self->run->immediate_exit, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&self->call_lock);
+}
+
+static void deadline_in(struct timespec *ts, uint64_t ns)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_nsec += (long)ns;
+	ts->tv_sec += ts->tv_nsec / 1000000000L;
+	ts->tv_nsec %= 1000000000L;
+}
+
+/* Queue the call in target's (single) slot, waiting for a previous caller to finish. */
+static bool post(struct vcpu *self, struct vcpu *target, struct vcpu_call *c, uint64_t end)
+{
+	struct timespec ts;
+
+	pthread_mutex_lock(&target->call_lock);
+	while (target->call && now_ns() < end) {
+		deadline_in(&ts, CALL_POLL_NS);
+		pthread_cond_timedwait(&target->call_cond, &target->call_lock, &ts);
+		if (self) {
+			pthread_mutex_unlock(&target->call_lock);
+			vcpu_serve_calls(self);
+			pthread_mutex_lock(&target->call_lock);
+		}
+	}
+	if (!target->call)
+		target->call = c;
+	pthread_mutex_unlock(&target->call_lock);
+	return target->call == c || c->done;
+}
+
+int vcpu_call(struct vcpu *self, struct vcpu *target, vcpu_call_fn fn, void *arg)
+{
+	struct vcpu_call c = { fn, arg, 0, false };
+	uint64_t end = now_ns() + CALL_TIMEOUT_NS;
+	struct timespec ts;
+
+	if (target == self)
+		return fn(target, arg);
+	if (!post(self, target, &c, end))
+		return -ETIMEDOUT;
+	__atomic_store_n(&target->run->immediate_exit, 1, __ATOMIC_RELEASE);
+	if (target->started)
+		pthread_kill(target->thread, SIGUSR1);
+	pthread_mutex_lock(&target->call_lock);
+	while (!c.done && now_ns() < end) {
+		deadline_in(&ts, CALL_POLL_NS);
+		pthread_cond_timedwait(&target->call_cond, &target->call_lock, &ts);
+		if (self && !c.done) {
+			pthread_mutex_unlock(&target->call_lock);
+			vcpu_serve_calls(self);
+			pthread_mutex_lock(&target->call_lock);
+		}
+	}
+	if (!c.done && target->call == &c)
+		target->call = NULL; /* withdrawn: never served */
+	pthread_mutex_unlock(&target->call_lock);
+	return c.done ? c.result : -ETIMEDOUT;
+}
