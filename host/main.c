@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abi/layout.h"
 #include "abi/pvport.h"
@@ -38,6 +39,7 @@ struct launch {
 	struct machine_exit mexit;
 	struct report report;
 	struct pv_ctx pv;
+	struct platform platform;
 };
 
 static void parse_args(struct launch *l, int argc, char **argv)
@@ -69,6 +71,25 @@ static void classify_image(struct launch *l)
 	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, mberr, sizeof(mberr)))
 		die(EXIT_USAGE, "%s: %s", img->path, mberr);
 	l->multiboot = true;
+}
+
+/* Known defects for this host: $IRQLAB_PLATFORMS, else the source tree's or the installed
+ * platforms/ directory (the first that exists). */
+static void load_platform(struct launch *l)
+{
+	const char *env = getenv("IRQLAB_PLATFORMS");
+	char dirs[] = IRQLAB_PLATFORMS_DIRS, *save = NULL, err[256], sig[PLATFORM_SIG_MAX];
+
+	platform_signature(sig, sizeof(sig));
+	for (char *d = env && *env ? (char *)env : strtok_r(dirs, ":", &save); d;
+	     d = env && *env ? NULL : strtok_r(NULL, ":", &save)) {
+		if (access(d, R_OK) != 0)
+			continue;
+		if (platform_load(&l->platform, sig, d, err, sizeof(err)) < 0)
+			die(EXIT_USAGE, "%s", err);
+		return;
+	}
+	snprintf(l->platform.sig, sizeof(l->platform.sig), "%s", sig);
 }
 
 static FILE *open_serial(const struct launch *l)
@@ -171,6 +192,8 @@ int main(int argc, char **argv)
 		write_native_state(l);                               /* image, tables, 64-bit BSP */
 	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
 	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, stdout, l->o.junit, l->img.path);
+	load_platform(l);                                            /* known defects of this KVM */
+	l->report.platform = &l->platform;
 	l->pv = (struct pv_ctx){ .vm = &l->vm, .mem = &l->vm.mem, .report = &l->report,
 				 .patterns = l->o.tests, .list = l->o.list, .ncpus = l->o.cpus };
 	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,

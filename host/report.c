@@ -106,6 +106,9 @@ const char *report_plan(struct report *r, struct plan *plan)
 	r->have_plan = true;
 	r->hello_ns = now_ns();
 	print_header(r, r->plan.nselected);
+	if (r->platform && ktap(r))
+		fprintf(r->out, "# platform %s: %d known defects recorded\n", r->platform->sig,
+			r->platform->nexpect);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
@@ -238,6 +241,31 @@ const char *report_test_begin(struct report *r, int t)
 	return err;
 }
 
+/* A failure the platform's expectations record is an XFAIL; a recorded (non-flaky) defect
+ * that did not show is an unexpected pass, reported as a failure so it stands out. */
+static void apply_expectation(struct report *r, struct plan_test *test)
+{
+	const char *suite = r->plan.suites[r->cur_suite].name;
+	const struct expectation *e = platform_lookup(r->platform, suite, test->name);
+	char why[512];
+
+	if (!e)
+		return;
+	if (test->outcome == OUT_FAIL) {
+		snprintf(why, sizeof(why), "known defect of %s (%s): %s", r->platform->sig, e->file, e->reason);
+		test->outcome = OUT_XFAIL;
+	} else if (test->outcome == OUT_PASS && e->kind == EXPECT_XFAIL) {
+		snprintf(why, sizeof(why), "unexpected pass: the defect recorded in %s for %s did not show: %s",
+			 e->file, r->platform->sig, e->reason);
+		test->outcome = OUT_FAIL;
+		print_diag(r, INDENT, why);
+	} else {
+		return;
+	}
+	free(test->reason);
+	test->reason = xstrdup(why);
+}
+
 static enum outcome verdict_outcome(enum pv_verdict v)
 {
 	switch (v) {
@@ -268,6 +296,7 @@ const char *report_result(struct report *r, enum pv_verdict v, const char *name,
 		/* the guest usually PRINTed its failure already: show it once */
 		if (*diag && v == PV_FAIL && !(test->log && strstr(test->log, diag)))
 			print_diag(r, INDENT, diag);
+		apply_expectation(r, test);
 		r->cur_test = -1;
 		if (ktap(r))
 			test_line(r, test);
@@ -393,7 +422,8 @@ void report_crash(struct report *r, enum outcome how, const char *summary, const
 		test->outcome = how;
 		test->reason = xstrdup(summary);
 		test->dur_ns = now_ns() - test->start_ns;
-		test_line(r, test);
+		if (ktap(r))
+			test_line(r, test);
 		r->cur_test = -1;
 	} else {
 		print_diag(r, r->cur_suite >= 0 ? INDENT : "", summary);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "plan.h"
+#include "platform.h"
 
 /* FMT_NONE: multiboot kernels own stdout; irqlab only says on stderr how a run crashed. */
 enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
@@ -20,6 +21,7 @@ struct report {
 	FILE *out;                 /* KTAP or JSON destination (stdout) */
 	const char *junit_path;    /* NULL: no JUnit file */
 	const char *image;         /* for JSON/JUnit metadata */
+	const struct platform *platform; /* known defects: FAIL -> XFAIL, PASS -> unexpected */
 	struct plan plan;
 	bool have_plan, done, version_printed, header_printed;
 	int guest_status;
