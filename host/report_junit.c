@@ -3,12 +3,19 @@
 #include <stdio.h>
 
 #include "report.h"
+#include "util.h"
 
 static void xml_str(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		int n = c >= 0x80 ? utf8_seq_len(s) : 1;
 
+		if (c >= 0x80) {  /* valid UTF-8 as is, any other byte as '?' */
+			fwrite(n ? s : "?", 1, n ? (size_t)n : 1, f);
+			s += n ? n - 1 : 0;
+			continue;
+		}
 		switch (c) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;

@@ -76,3 +76,18 @@ uint64_t now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+int utf8_seq_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int n = u[0] < 0x80 ? 1 : u[0] >= 0xC2 && u[0] <= 0xDF ? 2 : u[0] >= 0xE0 && u[0] <= 0xEF ? 3 :
+		u[0] >= 0xF0 && u[0] <= 0xF4 ? 4 : 0;
+
+	for (int i = 1; i < n; i++)
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;  /* stops at the NUL too */
+	if ((n == 3 && ((u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] > 0x9F))) ||
+	    (n == 4 && ((u[0] == 0xF0 && u[1] < 0x90) || (u[0] == 0xF4 && u[1] > 0x8F))))
+		return 0;  /* overlong, surrogate, above U+10FFFF */
+	return n;
+}
