@@ -12,9 +12,11 @@
 const char cli_usage[] =
 	"usage: irqlab [run] [options] [IMAGE]\n"
 	"       irqlab boot [options] IMAGE\n"
+	"       irqlab check [--format ktap|json] [--timeout SEC] [IMAGE]\n"
 	"Run an x86-64 test kernel (default: the built-in guest) under KVM and report KTAP;\n"
 	"`boot` (or `run` with a multiboot image) starts a multiboot v1 kernel the way QEMU's\n"
-	"-kernel does, with its serial output on stdout.\n"
+	"-kernel does, with its serial output on stdout. `check` reports this KVM's capabilities\n"
+	"and runs each architectural check in a VM of its own (docs/check.md).\n"
 	"\n"
 	"  --cpus N            vCPUs (default 1); APs wait for INIT from the guest\n"
 	"  --mem SIZE          guest RAM, e.g. 64M or 1G (default 64M)\n"
@@ -175,8 +177,10 @@ enum cli_result cli_parse(int argc, char **argv, struct opts *o, char *err, size
 
 	*o = (struct opts){ .cpus = 1, .mem_size = LAYOUT_MEM_DEFAULT, .timeout_s = CLI_DEFAULT_TIMEOUT_S,
 			    .mce_banks = MCE_DEFAULT_BANKS };
-	if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "boot")))
-		o->boot = !strcmp(argv[i++], "boot");
+	if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "boot") || !strcmp(argv[i], "check"))) {
+		o->boot = !strcmp(argv[i], "boot");
+		o->check = !strcmp(argv[i++], "check");
+	}
 	for (; i < argc; i++) {
 		enum cli_result r;
 

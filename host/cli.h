@@ -29,6 +29,7 @@ struct opts {
 	const char *serial;       /* NULL: stderr; "-": stdout; "none"; else a file */
 	bool stats;               /* --stats: timing and memory line on stderr */
 	bool boot;                /* `irqlab boot`: the image is a multiboot kernel */
+	bool check;               /* `irqlab check`: report what this KVM does */
 	const char *append;       /* --append: kernel arguments after argv[0] */
 	const char *initrd;       /* --initrd: one multiboot module (an env file, say) */
 	bool qemu_status;         /* --exit-status qemu: exit as QEMU would */

@@ -22,6 +22,7 @@ bool shutdown_port_write(struct machine_exit *m, uint8_t byte)
 				: byte == (uint8_t)magic[0];
 	if (m->shutdown_pos < (int)sizeof(magic) - 1)
 		return false;
+	m->shutdown_pos = 0; /* matched: start over, never index past the string's NUL */
 	if (m->kind == MEXIT_NONE)
 		m->kind = MEXIT_POWEROFF;
 	return true;

@@ -68,16 +68,16 @@ static int check_ehdr(const struct ehdr_norm *e, size_t len, char *err, size_t e
 
 static Elf64_Phdr read_phdr(const uint8_t *img, const struct ehdr_norm *e, int i)
 {
-	const Elf32_Phdr *p32;
+	Elf32_Phdr p32;
 	Elf64_Phdr p;
 
 	if (e->class == ELFCLASS64) {
 		memcpy(&p, img + e->phoff + (uint64_t)i * sizeof(p), sizeof(p));
 		return p;
 	}
-	p32 = (const Elf32_Phdr *)(img + e->phoff) + i;
-	return (Elf64_Phdr){ .p_type = p32->p_type, .p_offset = p32->p_offset, .p_vaddr = p32->p_vaddr,
-			     .p_paddr = p32->p_paddr, .p_filesz = p32->p_filesz, .p_memsz = p32->p_memsz };
+	memcpy(&p32, img + e->phoff + (uint64_t)i * sizeof(p32), sizeof(p32)); /* e_phoff may be odd */
+	return (Elf64_Phdr){ .p_type = p32.p_type, .p_offset = p32.p_offset, .p_vaddr = p32.p_vaddr,
+			     .p_paddr = p32.p_paddr, .p_filesz = p32.p_filesz, .p_memsz = p32.p_memsz };
 }
 
 static int check_segment(const Elf64_Phdr *ph, size_t len, uint64_t mem_size, char *err, size_t errlen)

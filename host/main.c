@@ -1,213 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * irqlab: run an x86-64 test kernel under KVM and report what it found.
- * The sequence, one step per line: options, image, VM, guest state, devices, run, status.
- * Two kinds of image: irqlab's own ELF64 guests (entered in long mode, KTAP from the port
- * protocol) and multiboot v1 kernels (entered as QEMU -kernel does; their serial is the output).
+ * irqlab: run an x86-64 test kernel under KVM and report what it found (`run`, the default),
+ * boot a multiboot kernel (`boot`), or report what the KVM underneath does (`check`).
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "abi/layout.h"
 #include "abi/pvport.h"
-#include "boot32.h"
-#include "boot64.h"
+#include "check.h"
 #include "cli.h"
-#include "image.h"
-#include "load_elf.h"
-#include "load_mb.h"
-#include "mb_info.h"
-#include "mce.h"
-#include "report.h"
-#include "run.h"
-#include "stats.h"
+#include "launch.h"
 #include "util.h"
-#include "vcpu.h"
-#include "vm.h"
 
-/* Everything one launch owns. */
-struct launch {
-	struct opts o;
-	struct image img;
-	struct elf_image elf;
-	bool multiboot;
-	struct vm vm;
-	struct serial serial;
-	struct fw_cfg fw_cfg;
-	struct machine_exit mexit;
-	struct report report;
-	struct pv_ctx pv;
-	struct platform platform;
-};
-
-static void parse_args(struct launch *l, int argc, char **argv)
+static void parse_args(struct opts *o, int argc, char **argv)
 {
 	char err[256];
 
-	if (cli_parse(argc, argv, &l->o, err, sizeof(err)) != CLI_OK)
+	if (cli_parse(argc, argv, o, err, sizeof(err)) != CLI_OK)
 		die(EXIT_USAGE, "%s", err);
-	if (l->o.help) {
+	if (o->help) {
 		fputs(cli_usage, stdout);
 		exit(EXIT_PASS);
 	}
-	if (l->o.version) {
+	if (o->version) {
 		printf("irqlab %s (port protocol v%d)\n", IRQLAB_VERSION, PV_VERSION);
 		exit(EXIT_PASS);
 	}
 }
 
-/* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
-static void classify_image(struct launch *l)
-{
-	char err[256], mberr[256];
-	const struct image *img = &l->img;
-
-	if (!l->o.boot && !elf_parse(img->data, img->len, l->o.mem_size, &l->elf, err, sizeof(err)))
-		return;
-	if (!l->o.boot && mb_find_header(img->data, img->len) < 0)
-		die(EXIT_USAGE, "%s: %s", img->path, err);
-	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, mberr, sizeof(mberr)))
-		die(EXIT_USAGE, "%s: %s", img->path, mberr);
-	l->multiboot = true;
-}
-
-/* Known defects for this host: $IRQLAB_PLATFORMS, else the source tree's or the installed
- * platforms/ directory (the first that exists). */
-static void load_platform(struct launch *l)
-{
-	const char *env = getenv("IRQLAB_PLATFORMS");
-	char dirs[] = IRQLAB_PLATFORMS_DIRS, *save = NULL, err[256], sig[PLATFORM_SIG_MAX];
-
-	platform_signature(sig, sizeof(sig));
-	for (char *d = env && *env ? (char *)env : strtok_r(dirs, ":", &save); d;
-	     d = env && *env ? NULL : strtok_r(NULL, ":", &save)) {
-		if (access(d, R_OK) != 0)
-			continue;
-		if (platform_load(&l->platform, sig, d, err, sizeof(err)) < 0)
-			die(EXIT_USAGE, "%s", err);
-		return;
-	}
-	snprintf(l->platform.sig, sizeof(l->platform.sig), "%s", sig);
-}
-
-static FILE *open_serial(const struct launch *l)
-{
-	const char *dest = l->o.serial_given ? l->o.serial : (l->multiboot ? "-" : NULL);
-	FILE *f;
-
-	if (!dest || !strcmp(dest, "stderr"))
-		return stderr;
-	if (!strcmp(dest, "-"))
-		return stdout;
-	if (!strcmp(dest, "none"))
-		return NULL;
-	f = fopen(dest, "w");
-	if (!f)
-		die_errno(EXIT_USAGE, "--serial %s", dest);
-	return f;
-}
-
-static void write_native_state(struct launch *l)
-{
-	struct vm *vm = &l->vm;
-	struct pv_boot params = {
-		.magic = PV_BOOT_MAGIC, .version = PV_VERSION, .ncpus = (uint16_t)vm->ncpus,
-		.flags = vm->split_irqchip ? PV_BOOT_SPLIT_IRQCHIP : 0, .tsc_khz = vm->tsc_khz,
-		.mem_bytes = vm->mem.size, .max_cpus = (uint32_t)vm->ncpus,
-		.mce_banks = (uint32_t)vm->mce_banks,
-	};
-
-	elf_load(l->img.data, &l->elf, &vm->mem);     /* PT_LOAD segments at their physical addresses */
-	boot64_write_tables(&vm->mem);                /* identity map + GDT */
-	boot64_write_params(&vm->mem, &params);       /* what the guest learns about its machine */
-	vcpu_setup_bsp64(&vm->vcpus[0], l->elf.entry); /* BSP in long mode; APs wait for INIT */
-}
-
-/* QEMU's -kernel contract: argv[0] is the image name, one module from --initrd. */
-static void write_multiboot_state(struct launch *l)
-{
-	struct vm *vm = &l->vm;
-	struct image initrd = { 0 };
-	const char *name = strrchr(l->img.path, '/') ? strrchr(l->img.path, '/') + 1 : l->img.path;
-	char *cmdline = xcalloc(1, strlen(name) + (l->o.append ? strlen(l->o.append) : 0) + 2);
-	struct mb_args args = { .cmdline = cmdline };
-	char err[256];
-
-	sprintf(cmdline, "%s%s%s", name, l->o.append ? " " : "", l->o.append ? l->o.append : "");
-	if (l->o.initrd) {
-		image_read(&initrd, l->o.initrd, vm->mem.size);
-		args = (struct mb_args){ cmdline, initrd.data, initrd.len, l->o.initrd };
-	}
-	elf_load(l->img.data, &l->elf, &vm->mem);     /* the kernel at its load addresses */
-	boot32_write_gdt(&vm->mem);                   /* flat segments for the 32-bit entry */
-	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, err, sizeof(err)))
-		die(EXIT_USAGE, "%s: %s", l->img.path, err);
-	vcpu_setup_bsp32(&vm->vcpus[0], (uint32_t)l->elf.entry, LAYOUT_MB_INFO);
-	image_free(&initrd);
-	free(cmdline);
-}
-
-/* Multiboot kernels: debug-exit's value, else how the run failed. Native guests: the report. */
-static int final_status(struct launch *l)
-{
-	bool crashed = l->report.crash != OUT_NOT_RUN;
-
-	if (l->pv.usage_error)
-		return EXIT_USAGE;
-	if (l->pv.listed)
-		return EXIT_PASS;
-	if (l->multiboot && !l->report.hello_ns) {  /* a crash makes a plan too: HELLO decides */
-		if (l->mexit.kind != MEXIT_NONE)
-			return machine_exit_status(&l->mexit, l->o.qemu_status);
-		if (l->o.qemu_status)
-			return l->report.crash == OUT_TIMEOUT ? 124 : 0;
-		return crashed ? EXIT_GUEST : EXIT_TEST_FAILED;
-	}
-	if (l->mexit.kind != MEXIT_NONE && !crashed)
-		report_done(&l->report, machine_exit_status(&l->mexit, false) != EXIT_PASS);
-	return report_finish(&l->report);
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t start_ns = now_ns();
-	struct launch *l = xcalloc(1, sizeof(*l));
-	struct vm_config cfg;
-	struct exit_ctx devices;
-	int status;
+	struct opts o;
 
-	parse_args(l, argc, argv);                                   /* options (exit 2 on error) */
-	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
-	classify_image(l);                                           /* native ELF64 or multiboot */
-	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
-	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip };
-	vm_create(&l->vm, &cfg);                                     /* slots, irqchip, routes, vCPUs */
-	mce_setup(&l->vm, l->o.mce_banks,                            /* machine-check banks */
-		  l->o.mce_banks_given || l->o.ninject);
-	if (l->multiboot)
-		write_multiboot_state(l);                            /* image, info block, 32-bit BSP */
-	else
-		write_native_state(l);                               /* image, tables, 64-bit BSP */
-	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
-	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, stdout, l->o.junit, l->img.path);
-	load_platform(l);                                            /* known defects of this KVM */
-	l->report.platform = &l->platform;
-	l->pv = (struct pv_ctx){ .vm = &l->vm, .mem = &l->vm.mem, .report = &l->report,
-				 .patterns = l->o.tests, .list = l->o.list, .ncpus = l->o.cpus };
-	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
-				     .mexit = &l->mexit, .ioapic = l->vm.ioapic };
-	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
-	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
-	mce_stop_injector();
-	status = final_status(l);                                    /* exit status, reports written */
-	if (l->o.stats)
-		stats_print(&l->vm, &l->report, start_ns);
-	vm_defer_teardown(&l->vm);                                   /* the kernel's VM teardown off our path */
-	report_free(&l->report);
-	vm_destroy(&l->vm);
-	image_free(&l->img);
-	free(l);
-	return status;
+	parse_args(&o, argc, argv);
+	if (o.check)
+		return check_main(&o);
+	return launch(&o, start_ns);
 }

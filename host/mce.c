@@ -9,7 +9,6 @@
 #include "vcpu_call.h"
 #include "vm.h"
 
-#define KVM_MAX_MCE_BANKS 32
 #define MCG_CTL_P      (1ull << 8)
 #define MCG_SER_P      (1ull << 24)
 
@@ -24,10 +23,11 @@ void mce_setup(struct vm *vm, int banks, bool required)
 			die(EXIT_SKIP, "--mce-banks %d: this KVM has no machine-check support (KVM_CAP_MCE)", banks);
 		return;
 	}
-	/* The supported MCG_CAP carries feature bits only; the bank limit is KVM_MAX_MCE_BANKS. */
+	/* The supported MCG_CAP carries feature bits only; KVM_CAP_MCE is the bank limit. */
 	kvm_ioctl(vm->kvm.fd, KVM_X86_GET_MCE_CAP_SUPPORTED, &supported);
-	if (banks > KVM_MAX_MCE_BANKS)
-		die(EXIT_USAGE, "--mce-banks %d: KVM supports at most %d banks", banks, KVM_MAX_MCE_BANKS);
+	if (banks > kvm_cap(vm->kvm.fd, KVM_CAP_MCE))
+		die(EXIT_USAGE, "--mce-banks %d: this KVM supports at most %d banks (KVM_CAP_MCE)", banks,
+		    kvm_cap(vm->kvm.fd, KVM_CAP_MCE));
 	cap = (uint64_t)banks | (supported & (MCG_CTL_P | MCG_SER_P));
 	for (int i = 0; i < vm->ncpus; i++)
 		if (__kvm_ioctl(vm->vcpus[i].fd, KVM_X86_SETUP_MCE, &cap) < 0)

@@ -155,6 +155,24 @@ int platform_load(struct platform *p, const char *sig, const char *dir, char *er
 	return r ? -1 : p->nexpect;
 }
 
+void platform_load_default(struct platform *p)
+{
+	const char *env = getenv("IRQLAB_PLATFORMS");
+	char dirs[] = IRQLAB_PLATFORMS_DIRS, *save = NULL, err[256], sig[PLATFORM_SIG_MAX];
+
+	platform_signature(sig, sizeof(sig));
+	memset(p, 0, sizeof(*p));
+	snprintf(p->sig, sizeof(p->sig), "%s", sig);
+	for (char *d = env && *env ? (char *)env : strtok_r(dirs, ":", &save); d;
+	     d = env && *env ? NULL : strtok_r(NULL, ":", &save)) {
+		if (access(d, R_OK) != 0)
+			continue;
+		if (platform_load(p, sig, d, err, sizeof(err)) < 0)
+			die(EXIT_USAGE, "%s", err);
+		return;
+	}
+}
+
 const struct expectation *platform_lookup(const struct platform *p, const char *suite, const char *test)
 {
 	char full[2 * 64 + 2];

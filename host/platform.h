@@ -44,6 +44,10 @@ int platform_load(struct platform *p, const char *sig, const char *dir, char *er
 int platform_parse(struct platform *p, const char *sig, const char *text, const char *name,
 		   char *err, size_t errlen);
 
+/* This host's signature and the expectations from $IRQLAB_PLATFORMS, else the first existing
+ * directory of the build's list (source tree, then install). Dies (exit 2) on a bad file. */
+void platform_load_default(struct platform *p);
+
 /* The expectation for suite.test on this platform, or NULL. */
 const struct expectation *platform_lookup(const struct platform *p, const char *suite, const char *test);
 

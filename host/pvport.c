@@ -154,8 +154,12 @@ static const char *on_hello(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 		return err;
 	}
 	if (ctx->list) {
-		pv_print_list(&plan, ctx->report->fmt == FMT_JSON, ctx->report->out);
-		plan_free(&plan);
+		if (ctx->list_out)
+			*ctx->list_out = plan;
+		else
+			pv_print_list(&plan, ctx->report->fmt == FMT_JSON, ctx->report->out);
+		if (!ctx->list_out)
+			plan_free(&plan);
 		ctx->listed = true;
 		*act = PV_STOP;
 		return NULL;

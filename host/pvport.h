@@ -18,6 +18,7 @@ struct pv_ctx {
 	struct report *report;
 	const char *patterns;   /* --test, or NULL for all */
 	bool list;              /* --list: print the plan at HELLO and stop */
+	struct plan *list_out;  /* with list: hand the plan over here instead of printing it */
 	int ncpus;
 	bool listed;            /* --list printed the plan */
 	int usage_error;        /* set when --test selects nothing: exit 2 */

@@ -251,7 +251,7 @@ static void apply_expectation(struct report *r, struct plan_test *test)
 
 	if (!e)
 		return;
-	if (test->outcome == OUT_FAIL) {
+	if (test->outcome == OUT_FAIL || test->outcome == OUT_ERROR || test->outcome == OUT_TIMEOUT) {
 		snprintf(why, sizeof(why), "known defect of %s (%s): %s", r->platform->sig, e->file, e->reason);
 		test->outcome = OUT_XFAIL;
 	} else if (test->outcome == OUT_PASS && e->kind == EXPECT_XFAIL) {
@@ -306,6 +306,29 @@ const char *report_result(struct report *r, enum pv_verdict v, const char *name,
 	return err;
 }
 
+const char *report_outcome(struct report *r, enum outcome o, const char *reason)
+{
+	struct plan_test *test;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->cur_test < 0) {
+		pthread_mutex_unlock(&r->lock);
+		return "outcome without a running test";
+	}
+	test = &r->plan.suites[r->cur_suite].tests[r->cur_test];
+	test->outcome = o;
+	test->dur_ns = now_ns() - test->start_ns;
+	if (*reason)
+		test->reason = xstrdup(reason);
+	apply_expectation(r, test);
+	r->cur_test = -1;
+	if (ktap(r))
+		test_line(r, test);
+	fflush(r->out);
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
 const char *report_suite_end(struct report *r, int s)
 {
 	const char *err = NULL;
@@ -335,7 +358,8 @@ void report_diag(struct report *r, const char *text)
 	pthread_mutex_unlock(&r->lock);
 }
 
-void report_metric(struct report *r, const char *name, long long value, const char *unit)
+static void record_metric(struct report *r, const char *name, long long value, const char *unit,
+			  bool print)
 {
 	struct plan_metric m = { .value = value };
 	char line[3 * PV_NAME_MAX];
@@ -349,8 +373,19 @@ void report_metric(struct report *r, const char *name, long long value, const ch
 		snprintf(m.test, sizeof(m.test), "%s", r->plan.suites[r->cur_suite].tests[r->cur_test].name);
 	plan_add_metric(&r->plan, &m);
 	snprintf(line, sizeof(line), "metric %s: %lld %s", m.name, value, m.unit);
-	print_diag(r, r->cur_suite >= 0 ? INDENT : "", line);
+	if (print)
+		print_diag(r, r->cur_suite >= 0 ? INDENT : "", line);
 	pthread_mutex_unlock(&r->lock);
+}
+
+void report_metric(struct report *r, const char *name, long long value, const char *unit)
+{
+	record_metric(r, name, value, unit, true);
+}
+
+void report_record_metric(struct report *r, const char *name, long long value, const char *unit)
+{
+	record_metric(r, name, value, unit, false);
 }
 
 const char *report_done(struct report *r, int guest_status)

@@ -46,9 +46,15 @@ const char *report_suite_begin(struct report *r, int suite);
 const char *report_test_begin(struct report *r, int test);
 const char *report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag);
 const char *report_suite_end(struct report *r, int suite);
+
+/* The running test ended with `o` (irqlab check: crashes of isolated runs are outcomes too);
+ * recorded platform defects apply to failures, errors and timeouts alike. */
+const char *report_outcome(struct report *r, enum outcome o, const char *reason);
 const char *report_done(struct report *r, int guest_status);
 void report_diag(struct report *r, const char *text);
 void report_metric(struct report *r, const char *name, long long value, const char *unit);
+/* The same without the KTAP line: kept for JSON only. */
+void report_record_metric(struct report *r, const char *name, long long value, const char *unit);
 
 /* The run ended abnormally: `how` is OUT_ERROR or OUT_TIMEOUT; `summary` one line for the
  * result's directive, `details` (may be NULL) diagnostic lines. The first crash wins. */

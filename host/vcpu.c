@@ -11,7 +11,7 @@
 
 #include "boot32.h"
 #include "boot64.h"
-#include "cpuid.h"
+#include "guest_cpuid.h"
 #include "report.h"
 #include "run.h"
 #include "util.h"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The CPUID each vCPU gets: KVM's supported table (fetched once) plus what irqlab promises the
  * guest: its APIC ID in leaf 1 and the x2APIC topology leaves, APIC/x2APIC/TSC-deadline/MCE. */
-#ifndef IRQLAB_HOST_CPUID_H
-#define IRQLAB_HOST_CPUID_H
+#ifndef IRQLAB_HOST_GUEST_CPUID_H
+#define IRQLAB_HOST_GUEST_CPUID_H
 
 #include <linux/kvm.h>
 #include <stdint.h>

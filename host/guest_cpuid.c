@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "cpuid.h"
+#include "guest_cpuid.h"
 
 #include <string.h>
 

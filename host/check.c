@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+#include "check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check_facts.h"
+#include "kvm.h"
+#include "launch.h"
+#include "report.h"
+#include "util.h"
+
+#define CHECK_SUITE       "check"
+#define CHECK_TIMEOUT_S   5.0      /* per isolated check, unless --timeout says otherwise */
+#define CHECK_WORKERS     2
+#define EMULATED_PER_EXIT 100      /* more emulated instructions per exit: CPL0 is emulated */
+
+/* One isolated run: a forked worker builds its own VM, runs one test, sends the result back. */
+struct job {
+	const char *test;              /* suite.test */
+	pid_t pid;
+	int fd;
+	struct launch_result res;
+};
+
+static void job_start(struct job *j, const struct opts *o)
+{
+	int fds[2];
+
+	if (pipe(fds) < 0 || (j->pid = fork()) < 0)
+		die_errno(EXIT_USAGE, "cannot start a check worker");
+	if (j->pid == 0) {
+		struct launch_result res;
+
+		close(fds[0]);
+		launch_one_test(o, j->test, &res);
+		_exit(write(fds[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(fds[1]);
+	j->fd = fds[0];
+}
+
+static void job_finish(struct job *j)
+{
+	ssize_t n = read(j->fd, &j->res, sizeof(j->res));
+
+	close(j->fd);
+	waitpid(j->pid, NULL, 0);
+	if (n != sizeof(j->res)) {
+		memset(&j->res, 0, sizeof(j->res));
+		j->res.outcome = OUT_ERROR;
+		snprintf(j->res.reason, sizeof(j->res.reason), "the check's worker died");
+	}
+}
+
+/* Run every job, CHECK_WORKERS at a time, keeping their order. */
+static void run_jobs(struct job *jobs, int n, const struct opts *o)
+{
+	for (int started = 0, done = 0; done < n;) {
+		while (started < n && started - done < CHECK_WORKERS)
+			job_start(&jobs[started++], o);
+		job_finish(&jobs[done++]);
+	}
+}
+
+static struct plan_suite suite_of(const char *name, int ntests)
+{
+	struct plan_suite s = { .ntests = ntests, .nselected = ntests };
+
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	s.tests = xcalloc((size_t)ntests, sizeof(*s.tests));
+	return s;
+}
+
+static void name_test(struct plan_test *t, const char *name)
+{
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->selected = true;
+}
+
+static void print_facts(struct report *r, struct kvm *kvm, const struct cpu_facts *cf)
+{
+	const struct check_fact *f;
+	char line[256];
+	int n;
+
+	snprintf(line, sizeof(line), "KVM API version %d; vCPU run area %d bytes", KVM_API_VERSION, kvm->run_size);
+	report_diag(r, line);
+	f = check_facts(&n);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "%-34s %6d %-6s %s", f[i].name, kvm_cap(kvm->fd, f[i].cap), f[i].unit, f[i].what);
+		report_diag(r, line);
+		report_record_metric(r, f[i].name, kvm_cap(kvm->fd, f[i].cap), f[i].unit);
+	}
+	snprintf(line, sizeof(line), "guest CPU vendor %s; VMX %s, SVM %s: nested virtualization one level down is %s",
+		 cf->guest_vendor, cf->vmx ? "offered" : "not offered", cf->svm ? "offered" : "not offered",
+		 cf->vmx || cf->svm ? "available" : "not available");
+	report_diag(r, line);
+	snprintf(line, sizeof(line), "this host %s%s%s", cf->host_nested ? "runs under a hypervisor: " : "runs on bare metal",
+		 cf->host_hypervisor, cf->host_nested ? " (KVM here is nested)" : "");
+	report_diag(r, line);
+}
+
+/* CPL0 guest code runs natively under hardware virtualization; an emulating KVM counts one
+ * insn_emulation per instruction (platform.md). Measured on a short guest run. */
+static void cpl0_native(struct report *r, const struct job *probe)
+{
+	const struct launch_result *p = &probe->res;
+	char why[256];
+	bool emulated = p->insn_emulation > (int64_t)(EMULATED_PER_EXIT * (p->exits ? p->exits : 1));
+
+	report_test_begin(r, 0);
+	if (p->insn_emulation < 0) {
+		report_outcome(r, OUT_SKIP, "KVM has no insn_emulation statistic");
+		return;
+	}
+	snprintf(why, sizeof(why), "%lld instructions emulated for %llu exits: CPL0 code is %s",
+		 (long long)p->insn_emulation, (unsigned long long)p->exits, emulated ? "emulated" : "native");
+	report_diag(r, why);
+	report_outcome(r, emulated ? OUT_FAIL : OUT_PASS, emulated ? why : "");
+}
+
+static const char *verdict_name(enum outcome o)
+{
+	return o == OUT_PASS ? "ok" : o == OUT_XFAIL ? "XFAIL (known)" : o == OUT_SKIP ? "skip" : "DEPARTS";
+}
+
+static void print_table(struct report *r, const struct plan_suite *checks, const struct job *jobs)
+{
+	char line[512];
+
+	report_diag(r, "");
+	snprintf(line, sizeof(line), "%-28s %-34s %-44s %s", "check", "expected", "observed", "verdict");
+	report_diag(r, line);
+	for (int i = 0; i < checks->ntests; i++) {
+		const struct launch_result *res = &jobs[i].res;
+		const struct plan_test *t = &checks->tests[i];
+		const char *obs = res->outcome == OUT_PASS ? "as expected" : res->reason;
+
+		snprintf(line, sizeof(line), "%-28.28s %-34.34s %-44.44s %s", t->name,
+			 *res->expected ? res->expected : "as the SDM says", obs, verdict_name(t->outcome));
+		report_diag(r, line);
+	}
+}
+
+/* The image's check.* tests, and one probe run for the CPL0 question. */
+static int collect_jobs(const struct opts *o, struct plan *image, struct job **jobs, char ***names)
+{
+	const struct plan_suite *s = NULL;
+	int n = 0;
+
+	if (launch_plan(o, image) != EXIT_PASS)
+		die(EXIT_USAGE, "cannot read the image's test table");
+	for (int i = 0; i < image->nsuites; i++)
+		if (!strcmp(image->suites[i].name, CHECK_SUITE))
+			s = &image->suites[i];
+	n = s ? s->ntests : 0;
+	*jobs = xcalloc((size_t)n + 1, sizeof(**jobs));
+	*names = xcalloc((size_t)n + 1, sizeof(**names));
+	for (int i = 0; i < n; i++) {
+		(*names)[i] = xcalloc(1, 2 * PV_NAME_MAX + 2);
+		snprintf((*names)[i], 2 * PV_NAME_MAX + 2, CHECK_SUITE ".%s", s->tests[i].name);
+		(*jobs)[i].test = (*names)[i];
+	}
+	(*jobs)[n].test = "apic.version"; /* the probe: a short, harmless run */
+	return n;
+}
+
+int check_main(const struct opts *o)
+{
+	struct opts run = *o;
+	struct kvm kvm;
+	struct cpu_facts cf;
+	struct plan image = { 0 }, plan = { 0 };
+	struct platform platform;
+	struct report r;
+	struct job *jobs;
+	char **names;
+	int n, status;
+
+	if (run.timeout_s == CLI_DEFAULT_TIMEOUT_S)
+		run.timeout_s = CHECK_TIMEOUT_S;
+	kvm_open(&kvm, NULL);
+	check_cpu_facts(kvm.supported_cpuid, &cf);
+	n = collect_jobs(&run, &image, &jobs, &names);
+	run_jobs(jobs, n + 1, &run);
+	plan.nsuites = plan.nselected = 2;
+	plan.suites = xcalloc(2, sizeof(*plan.suites));
+	plan.suites[0] = suite_of("host", 1);
+	name_test(&plan.suites[0].tests[0], "cpl0_native");
+	plan.suites[1] = suite_of(CHECK_SUITE, n);
+	for (int i = 0; i < n; i++)
+		name_test(&plan.suites[1].tests[i], image.suites ? strchr(names[i], '.') + 1 : names[i]);
+	platform_load_default(&platform);
+	report_init(&r, o->fmt, stdout, o->junit, "irqlab check");
+	r.platform = &platform;
+	report_plan(&r, &plan);
+	report_suite_begin(&r, 0);
+	print_facts(&r, &kvm, &cf);
+	cpl0_native(&r, &jobs[n]);
+	report_suite_end(&r, 0);
+	if (n) {
+		report_suite_begin(&r, 1);
+		for (int i = 0; i < n; i++) {
+			report_test_begin(&r, i);
+			report_outcome(&r, jobs[i].res.outcome, jobs[i].res.reason);
+		}
+		report_suite_end(&r, 1);
+		print_table(&r, &r.plan.suites[1], jobs);
+	}
+	status = report_finish(&r);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(jobs);
+	plan_free(&image);
+	report_free(&r);
+	kvm_close(&kvm);
+	return status;
+}

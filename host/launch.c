@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One launch, start to finish: image, VM, guest state, devices, run, status.
+ * Two kinds of image: irqlab's own ELF64 guests (entered in long mode, KTAP from the port
+ * protocol) and multiboot v1 kernels (entered as QEMU -kernel does; their serial is the output).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "abi/layout.h"
+#include "abi/pvport.h"
+#include "boot32.h"
+#include "boot64.h"
+#include "cli.h"
+#include "launch.h"
+#include "image.h"
+#include "load_elf.h"
+#include "load_mb.h"
+#include "mb_info.h"
+#include "kvm_stats.h"
+#include "mce.h"
+#include "report.h"
+#include "run.h"
+#include "stats.h"
+#include "util.h"
+#include "vcpu.h"
+#include "vm.h"
+
+/* Everything one launch owns. */
+struct launch {
+	struct opts o;
+	struct image img;
+	struct elf_image elf;
+	bool multiboot;
+	struct vm vm;
+	struct serial serial;
+	struct fw_cfg fw_cfg;
+	struct machine_exit mexit;
+	struct report report;
+	struct pv_ctx pv;
+	struct platform platform;
+};
+
+/* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
+static void classify_image(struct launch *l)
+{
+	char err[256], mberr[256];
+	const struct image *img = &l->img;
+
+	if (!l->o.boot && !elf_parse(img->data, img->len, l->o.mem_size, &l->elf, err, sizeof(err)))
+		return;
+	if (!l->o.boot && mb_find_header(img->data, img->len) < 0)
+		die(EXIT_USAGE, "%s: %s", img->path, err);
+	if (!l->o.mem_given)
+		l->o.mem_size = CLI_BOOT_DEFAULT_MEM;  /* `run` too: multiboot kernels expect 128 MiB */
+	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, mberr, sizeof(mberr)))
+		die(EXIT_USAGE, "%s: %s", img->path, mberr);
+	l->multiboot = true;
+}
+
+static FILE *open_serial(const struct launch *l)
+{
+	const char *dest = l->o.serial_given ? l->o.serial : (l->multiboot ? "-" : NULL);
+	FILE *f;
+
+	if (!dest || !strcmp(dest, "stderr"))
+		return stderr;
+	if (!strcmp(dest, "-"))
+		return stdout;
+	if (!strcmp(dest, "none"))
+		return NULL;
+	f = fopen(dest, "w");
+	if (!f)
+		die_errno(EXIT_USAGE, "--serial %s", dest);
+	return f;
+}
+
+static void write_native_state(struct launch *l)
+{
+	struct vm *vm = &l->vm;
+	struct pv_boot params = {
+		.magic = PV_BOOT_MAGIC, .version = PV_VERSION, .ncpus = (uint16_t)vm->ncpus,
+		.flags = vm->split_irqchip ? PV_BOOT_SPLIT_IRQCHIP : 0, .tsc_khz = vm->tsc_khz,
+		.mem_bytes = vm->mem.size, .max_cpus = (uint32_t)vm->ncpus,
+		.mce_banks = (uint32_t)vm->mce_banks,
+	};
+
+	elf_load(l->img.data, &l->elf, &vm->mem);     /* PT_LOAD segments at their physical addresses */
+	boot64_write_tables(&vm->mem);                /* identity map + GDT */
+	boot64_write_params(&vm->mem, &params);       /* what the guest learns about its machine */
+	vcpu_setup_bsp64(&vm->vcpus[0], l->elf.entry); /* BSP in long mode; APs wait for INIT */
+}
+
+/* QEMU's -kernel contract: argv[0] is the image name, one module from --initrd. */
+static void write_multiboot_state(struct launch *l)
+{
+	struct vm *vm = &l->vm;
+	struct image initrd = { 0 };
+	const char *name = strrchr(l->img.path, '/') ? strrchr(l->img.path, '/') + 1 : l->img.path;
+	char *cmdline = xcalloc(1, strlen(name) + (l->o.append ? strlen(l->o.append) : 0) + 2);
+	struct mb_args args = { .cmdline = cmdline };
+	char err[256];
+
+	sprintf(cmdline, "%s%s%s", name, l->o.append ? " " : "", l->o.append ? l->o.append : "");
+	if (l->o.initrd) {
+		image_read(&initrd, l->o.initrd, vm->mem.size);
+		args = (struct mb_args){ cmdline, initrd.data, initrd.len, l->o.initrd };
+	}
+	elf_load(l->img.data, &l->elf, &vm->mem);     /* the kernel at its load addresses */
+	boot32_write_gdt(&vm->mem);                   /* flat segments for the 32-bit entry */
+	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, err, sizeof(err)))
+		die(EXIT_USAGE, "%s: %s", l->img.path, err);
+	vcpu_setup_bsp32(&vm->vcpus[0], (uint32_t)l->elf.entry, LAYOUT_MB_INFO);
+	image_free(&initrd);
+	free(cmdline);
+}
+
+/* Multiboot kernels: debug-exit's value, else how the run failed. Native guests: the report. */
+static int final_status(struct launch *l)
+{
+	bool crashed = l->report.crash != OUT_NOT_RUN;
+
+	if (l->pv.usage_error)
+		return EXIT_USAGE;
+	if (l->pv.listed)
+		return EXIT_PASS;
+	if (l->multiboot && !l->report.hello_ns) {  /* a crash makes a plan too: HELLO decides */
+		if (l->mexit.kind != MEXIT_NONE)
+			return machine_exit_status(&l->mexit, l->o.qemu_status);
+		if (l->o.qemu_status)
+			return l->report.crash == OUT_TIMEOUT ? 124 : 0;
+		return crashed ? EXIT_GUEST : EXIT_TEST_FAILED;
+	}
+	if (l->mexit.kind != MEXIT_NONE && !crashed)
+		report_done(&l->report, machine_exit_status(&l->mexit, false) != EXIT_PASS);
+	return report_finish(&l->report);
+}
+
+static void launch_free(struct launch *l)
+{
+	report_free(&l->report);
+	vm_destroy(&l->vm);
+	image_free(&l->img);
+	free(l);
+}
+
+/* Everything up to the end of the run; the caller reads l->report / l->mexit after. */
+static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *list_out)
+{
+	struct launch *l = xcalloc(1, sizeof(*l));
+	struct vm_config cfg;
+	struct exit_ctx devices;
+
+	l->o = *o;
+	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
+	classify_image(l);                                           /* native ELF64 or multiboot */
+	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
+	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip };
+	vm_create(&l->vm, &cfg);                                     /* slots, irqchip, routes, vCPUs */
+	mce_setup(&l->vm, l->o.mce_banks,                            /* machine-check banks */
+		  l->o.mce_banks_given || l->o.ninject);
+	if (l->multiboot)
+		write_multiboot_state(l);                            /* image, info block, 32-bit BSP */
+	else
+		write_native_state(l);                               /* image, tables, 64-bit BSP */
+	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
+	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, out, l->o.junit, l->img.path);
+	platform_load_default(&l->platform);                         /* known defects of this KVM */
+	l->report.platform = &l->platform;
+	l->pv = (struct pv_ctx){ .vm = &l->vm, .mem = &l->vm.mem, .report = &l->report,
+				 .patterns = l->o.tests, .list = l->o.list, .list_out = list_out,
+				 .ncpus = l->o.cpus };
+	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
+				     .mexit = &l->mexit, .ioapic = l->vm.ioapic };
+	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
+	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
+	mce_stop_injector();
+	return l;
+}
+
+int launch(const struct opts *o, uint64_t start_ns)
+{
+	struct launch *l = launch_run(o, stdout, NULL);
+	int status = final_status(l);                                /* exit status, reports written */
+
+	if (l->o.stats)
+		stats_print(&l->vm, &l->report, start_ns);
+	vm_defer_teardown(&l->vm);                                   /* the kernel's VM teardown off our path */
+	launch_free(l);
+	return status;
+}
+
+/* A check states its architectural expectation as a line "expect: ..." in its log. */
+static void expected_line(const char *log, char *out, size_t len)
+{
+	const char *p = log ? strstr(log, "expect: ") : NULL;
+
+	*out = '\0';
+	if (p && (p == log || p[-1] == '\n'))
+		snprintf(out, len, "%.*s", (int)strcspn(p + 8, "\n"), p + 8);
+}
+
+int launch_plan(const struct opts *o, struct plan *out)
+{
+	FILE *null = fopen("/dev/null", "w");
+	struct opts quiet = *o;
+	struct launch *l;
+	int status;
+
+	quiet.list = true;
+	quiet.serial = "none";
+	quiet.serial_given = true;
+	memset(out, 0, sizeof(*out));
+	l = launch_run(&quiet, null ? null : stdout, out);
+	status = l->pv.listed ? EXIT_PASS : final_status(l);
+	launch_free(l);
+	if (null)
+		fclose(null);
+	return status;
+}
+
+int launch_one_test(const struct opts *o, const char *test, struct launch_result *res)
+{
+	FILE *null = fopen("/dev/null", "w");
+	struct opts quiet = *o;
+	struct launch *l;
+
+	quiet.tests = test;
+	quiet.fmt = FMT_JSON;
+	quiet.serial = "none";
+	quiet.serial_given = true;
+	quiet.junit = NULL;
+	l = launch_run(&quiet, null ? null : stdout, NULL);
+	res->status = final_status(l);
+	res->outcome = OUT_NOT_RUN;
+	snprintf(res->reason, sizeof(res->reason), "%s", l->report.crash_summary ? l->report.crash_summary : "");
+	for (int s = 0; s < l->report.plan.nsuites; s++)
+		for (int t = 0; t < l->report.plan.suites[s].ntests; t++) {
+			const struct plan_test *pt = &l->report.plan.suites[s].tests[t];
+
+			if (!pt->selected)
+				continue;
+			res->outcome = pt->outcome;
+			if (pt->reason)
+				snprintf(res->reason, sizeof(res->reason), "%s", pt->reason);
+			expected_line(pt->log, res->expected, sizeof(res->expected));
+		}
+	if (res->outcome == OUT_NOT_RUN && l->report.crash != OUT_NOT_RUN)
+		res->outcome = l->report.crash;
+	res->insn_emulation = kvm_stat(l->vm.vcpus[0].fd, "insn_emulation");
+	res->exits = 0;
+	for (int i = 0; i < l->vm.ncpus; i++)
+		res->exits += l->vm.vcpus[i].exits;
+	launch_free(l);
+	if (null)
+		fclose(null);
+	return res->status;
+}
