@@ -258,8 +258,8 @@ static const char *on_abort(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 
 	snprintf(summary, sizeof(summary), "guest abort on cpu %u at %s:%llu: %s", in->cpu,
 		 in->name, (unsigned long long)in->m.arg[0], in->text);
-	for (char *p = summary; *p; p++)
-		if (*p == '\n' || *p == '#')
+	for (char *p = summary; *p; p++)  /* one KTAP line: no line breaks, controls or '#' */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '#')
 			*p = ' ';
 	report_crash(ctx->report, OUT_ERROR, summary, NULL);
 	*act = PV_STOP;

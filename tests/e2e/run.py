@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""run.py [CHECKS] -- COMMAND...: run COMMAND with a time limit and check what it did.
+
+Exit 0 when every check holds, 1 otherwise (printing the command, its output and what failed),
+77 when --needs-kvm is given and /dev/kvm is not usable. Tokens: @TMP@ in COMMAND and in
+--junit becomes a fresh temporary directory; @IMAGE@ becomes the image made by --image (in
+regexes and --stderr-is it is matched literally).
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import badimage  # noqa: E402
+import ktap_check  # noqa: E402
+
+SKIP = 77
+
+
+def kvm_usable():
+    return os.access("/dev/kvm", os.R_OK | os.W_OK)
+
+
+def execute(cmd, timeout):
+    """Run cmd in its own process group; returns (status, stdout, stderr) as text."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        err += f"\n[run.py: killed after {timeout} s]".encode()
+        return None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--expect-status", type=int, default=0)
+    p.add_argument("--stdout-re", action="append", default=[], help="regex that must match stdout")
+    p.add_argument("--stderr-re", action="append", default=[], help="regex that must match stderr")
+    p.add_argument("--stdout-not-re", action="append", default=[], help="regex that must not match")
+    p.add_argument("--stdout-is", help="exact stdout (after --drop-re)")
+    p.add_argument("--drop-re", action="append", default=[],
+                   help="drop stdout lines matching this before --stdout-is (host-specific lines)")
+    p.add_argument("--stderr-is", help="exact stderr")
+    p.add_argument("--ktap", action="store_true", help="stdout must be valid KTAP")
+    p.add_argument("--json", action="store_true", help="stdout must be one JSON document")
+    p.add_argument("--junit", help="this file must be JUnit XML afterwards")
+    p.add_argument("--image", metavar="KIND[:SRC]", help="make a malformed image (badimage.py)")
+    p.add_argument("--needs-kvm", action="store_true")
+    p.add_argument("--timeout", type=float, default=120)
+    p.add_argument("command", nargs="+")
+    return p.parse_args(argv)
+
+
+def check_json(out, status, problems):
+    try:
+        doc = json.loads(out)
+    except json.JSONDecodeError as e:
+        problems.append(f"stdout is not JSON: {e}")
+        return
+    if "format" in doc and (doc["format"] != "irqlab-results" or doc.get("exit_status") != status):
+        problems.append(f"JSON format/exit_status: {doc.get('format')!r}/{doc.get('exit_status')!r}")
+    if not isinstance(doc.get("suites"), list):
+        problems.append("JSON has no 'suites' list")
+
+
+def check_junit(path, problems):
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as e:
+        problems.append(f"JUnit file {path}: {e}")
+        return
+    if root.tag != "testsuites":
+        problems.append(f"JUnit root is <{root.tag}>")
+    for suite in root.findall("testsuite"):
+        if int(suite.get("tests", -1)) != len(suite.findall("testcase")):
+            problems.append(f"JUnit suite {suite.get('name')}: tests= does not count its testcases")
+
+
+def check(args, status, out, err, image):
+    lit = (lambda s: s.replace("@IMAGE@", image)) if image else (lambda s: s)
+    rex = (lambda s: s.replace("@IMAGE@", re.escape(image))) if image else (lambda s: s)
+    problems = []
+    if status != args.expect_status:
+        problems.append(f"exit status {status}, expected {args.expect_status}")
+    for r in args.stdout_re:
+        if not re.search(rex(r), out, re.M):
+            problems.append(f"stdout does not match /{rex(r)}/")
+    for r in args.stdout_not_re:
+        if re.search(rex(r), out, re.M):
+            problems.append(f"stdout matches /{rex(r)}/")
+    for r in args.stderr_re:
+        if not re.search(rex(r), err, re.M):
+            problems.append(f"stderr does not match /{rex(r)}/")
+    kept = "".join(line for line in out.splitlines(True) if not any(re.search(d, line) for d in args.drop_re))
+    if args.stdout_is is not None and kept != lit(args.stdout_is):
+        problems.append(f"stdout is not exactly {lit(args.stdout_is)!r}")
+    if args.stderr_is is not None and err != lit(args.stderr_is):
+        problems.append(f"stderr is not exactly {lit(args.stderr_is)!r}")
+    if args.ktap:
+        problems += [f"KTAP: {e}" for e in ktap_check.check(out)]
+    if args.json:
+        check_json(out, status, problems)
+    if args.junit:
+        check_junit(args.junit, problems)
+    return problems
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.needs_kvm and not kvm_usable():
+        print("SKIP: /dev/kvm is not usable here")
+        return SKIP
+    with tempfile.TemporaryDirectory(prefix="irqlab-e2e-") as tmp:
+        image = None
+        if args.image:
+            kind, _, src = args.image.partition(":")
+            image = badimage.make(kind, src, tmp)
+        cmd = [a.replace("@TMP@", tmp).replace("@IMAGE@", image or "@IMAGE@") for a in args.command]
+        args.junit = args.junit.replace("@TMP@", tmp) if args.junit else None
+        status, out, err = execute(cmd, args.timeout)
+        problems = check(args, status, out, err, image)
+    if problems:
+        print("command: " + " ".join(cmd))
+        print(f"exit status: {status}\n--- stdout ---\n{out}--- stderr ---\n{err}--- problems ---")
+        print("\n".join(problems))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

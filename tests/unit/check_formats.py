@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""check_formats.py REPORT_DUMP: run each report_dump scenario and check that its --format json
+output and its --junit file parse (json, xml.etree) and carry the right structure and counts.
+Prints TAP."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+NASTY_START = 'quote " backslash \\ lt < amp &'
+results = []
+
+
+def check(cond, what):
+    results.append((bool(cond), what))
+
+
+def run(dump, scenario, tmp):
+    junit = os.path.join(tmp, scenario + ".xml")
+    proc = subprocess.run([dump, scenario, junit], capture_output=True, timeout=60)
+    check(proc.returncode == 0, f"{scenario}: report_dump exits 0 (stderr: {proc.stderr[-300:]!r})")
+    try:
+        doc = json.loads(proc.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        check(False, f"{scenario}: JSON parses ({e})")
+        doc = None
+    try:
+        xml = ET.parse(junit).getroot()
+    except (ET.ParseError, OSError) as e:
+        check(False, f"{scenario}: JUnit parses ({e})")
+        xml = None
+    return doc, xml
+
+
+def results_of(doc):
+    return {s["name"]: [t["result"] for t in s["tests"]] for s in doc["suites"]}
+
+
+def counts(xml):
+    return {s.get("name"): tuple(int(s.get(k)) for k in ("tests", "failures", "errors", "skipped"))
+            for s in xml.findall("testsuite")}
+
+
+def check_mixed(doc, xml):
+    if doc:
+        check(doc["format"] == "irqlab-results" and doc["version"] == 1, "mixed: json header")
+        check(doc["exit_status"] == 1 and doc["crash"] is None, "mixed: exit_status 1, no crash")
+        check(results_of(doc) == {"alpha": ["pass", "fail"], "beta": ["skip"]}, "mixed: json results")
+        two = doc["suites"][0]["tests"][1]
+        check(two["reason"].startswith(NASTY_START) and "newline \n utf8 \xb5s" in two["reason"],
+              "mixed: failure reason survives escaping (quotes, newline, UTF-8)")
+        check("log" in doc["suites"][0]["tests"][0], "mixed: PRINT inside a test is its log")
+        check([(m["name"], m["value"], m["unit"], m["test"]) for m in doc["metrics"]] ==
+              [("ipi_rtt", -170, "ns", "one")], "mixed: metric")
+    if xml is not None:
+        check(xml.tag == "testsuites", "mixed: junit root <testsuites>")
+        check(counts(xml) == {"alpha": (2, 1, 0, 0), "beta": (1, 0, 0, 1)}, "mixed: junit counts")
+        fail = xml.find("testsuite/testcase[@name='two']/failure")
+        check(fail is not None and fail.get("message", "").startswith(NASTY_START), "mixed: junit failure message")
+        check(xml.find("testsuite/testcase[@name='one']/system-out") is not None, "mixed: junit system-out")
+
+
+def check_crash(doc, xml):
+    if doc:
+        check(doc["exit_status"] == 3 and doc["crash"].startswith("triple fault"), "crash: exit_status 3, crash")
+        check(results_of(doc) == {"alpha": ["error", "not_run"], "beta": ["not_run"]}, "crash: json results")
+    if xml is not None:
+        check(counts(xml) == {"alpha": (2, 0, 1, 1), "beta": (1, 0, 0, 1)}, "crash: junit counts")
+
+
+def check_boot(doc, xml):
+    if doc:
+        check(doc["exit_status"] == 3 and results_of(doc) == {"boot": ["timeout"]}, "boot: one timed-out boot test")
+    if xml is not None:
+        check(counts(xml) == {"boot": (1, 0, 1, 0)}, "boot: junit counts")
+
+
+def main():
+    dump = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, fn in (("mixed", check_mixed), ("crash", check_crash), ("boot", check_boot)):
+            fn(*run(dump, name, tmp))
+    print(f"1..{len(results)}")
+    for i, (good, what) in enumerate(results, 1):
+        print(f"{'' if good else 'not '}ok {i} - {what}")
+    return 0 if all(good for good, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

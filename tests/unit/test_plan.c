@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/* plan_match and plan_select: globs on `suite` or `suite.test`, comma lists, no match. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "tap.h"
+
+static void test_match(void)
+{
+	static const struct { const char *pat, *suite, *test; bool want; } cases[] = {
+		{ NULL, "apic", "ipi", true },          { "", "apic", "ipi", true },
+		{ "apic", "apic", "ipi", true },        { "apic", "apicx", "ipi", false },
+		{ "apic", "x2apic", "ipi", false },     { "apic.ipi", "apic", "ipi", true },
+		{ "apic.ipi", "apic", "ipi2", false },  { "apic.ipi", "timer", "ipi", false },
+		{ "apic.*", "apic", "anything", true }, { "apic.*", "timer", "apic", false },
+		{ "*", "any", "thing", true },          { "*timer*", "lapic", "timer_oneshot", true },
+		{ "*timer*", "timer", "x", true },      { "*timer*", "apic", "ipi", false },
+		{ "ipi", "apic", "ipi", false },        { "x,apic.ipi", "apic", "ipi", true },
+		{ "apic.ipi,x", "apic", "ipi", true },  { "x,y", "apic", "ipi", false },
+		{ ",,", "apic", "ipi", false },         { "x,,apic", "apic", "ipi", true },
+		{ "apic.?pi", "apic", "ipi", true },    { "[ab]pic", "apic", "ipi", true },
+		{ "[!a]pic", "apic", "ipi", false },    { "APIC", "apic", "ipi", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		is_int(plan_match(cases[i].pat, cases[i].suite, cases[i].test), cases[i].want,
+		       "plan_match(%s, %s.%s) is %s", cases[i].pat ? cases[i].pat : "NULL", cases[i].suite,
+		       cases[i].test, cases[i].want ? "true" : "false");
+}
+
+/* A pattern list longer than any fixed buffer: the last pattern must still count. */
+static void test_long_list(void)
+{
+	size_t n = 400;
+	char *pats = malloc(n * 3 + 8);
+
+	for (size_t i = 0; i < n; i++)
+		memcpy(pats + 3 * i, "zz,", 3);
+	strcpy(pats + 3 * n, "apic");
+	ok(plan_match(pats, "apic", "ipi"), "pattern after 1200 bytes of others still matches");
+	free(pats);
+}
+
+static struct plan make_plan(void)
+{
+	static const char *const names[2][3] = { { "one", "two", NULL }, { "three", NULL, NULL } };
+	struct plan p = { .nsuites = 2, .suites = calloc(2, sizeof(struct plan_suite)) };
+
+	snprintf(p.suites[0].name, PV_NAME_MAX, "alpha");
+	snprintf(p.suites[1].name, PV_NAME_MAX, "beta");
+	for (int s = 0; s < 2; s++) {
+		p.suites[s].ntests = s ? 1 : 2;
+		p.suites[s].tests = calloc((size_t)p.suites[s].ntests, sizeof(struct plan_test));
+		for (int t = 0; t < p.suites[s].ntests; t++)
+			snprintf(p.suites[s].tests[t].name, PV_NAME_MAX, "%s", names[s][t]);
+	}
+	return p;
+}
+
+static void test_select(void)
+{
+	struct plan p = make_plan();
+
+	is_int(plan_select(&p, NULL), 3, "select NULL: all 3 tests");
+	ok(p.nselected == 2 && p.suites[0].nselected == 2 && p.suites[1].nselected == 1, "select NULL: counts");
+	is_int(plan_select(&p, "alpha.two,beta"), 2, "select alpha.two,beta: 2 tests");
+	ok(!p.suites[0].tests[0].selected && p.suites[0].tests[1].selected && p.suites[1].tests[0].selected,
+	   "select alpha.two,beta: the right ones");
+	ok(p.nselected == 2 && p.suites[0].nselected == 1 && p.suites[1].nselected == 1,
+	   "select alpha.two,beta: counts");
+	is_int(plan_select(&p, "beta"), 1, "re-select beta: 1 test");
+	ok(!p.suites[0].tests[1].selected && p.nselected == 1 && p.suites[0].nselected == 0,
+	   "re-select clears the previous selection");
+	is_int(plan_select(&p, "gamma*"), 0, "no match: 0 tests");
+	ok(p.nselected == 0 && p.suites[1].nselected == 0, "no match: counts 0");
+	is_int(plan_select(&p, "*"), 3, "select *: all 3 tests");
+	plan_free(&p);
+	ok(p.nsuites == 0 && p.suites == NULL, "plan_free resets the plan");
+}
+
+static void test_metrics_and_names(void)
+{
+	struct plan p = { 0 };
+	struct plan_metric m = { .name = "lat", .value = -5 };
+
+	for (int i = 0; i < 40; i++) {
+		m.value = i;
+		plan_add_metric(&p, &m);
+	}
+	ok(p.nmetrics == 40 && p.metrics[0].value == 0 && p.metrics[39].value == 39, "40 metrics kept in order");
+	plan_free(&p);
+	is_str(outcome_name(OUT_PASS), "pass", "outcome_name(PASS)");
+	is_str(outcome_name(OUT_TIMEOUT), "timeout", "outcome_name(TIMEOUT)");
+	is_str(outcome_name(OUT_NOT_RUN), "not_run", "outcome_name(NOT_RUN)");
+	is_str(outcome_name((enum outcome)99), "?", "outcome_name(99)");
+}
+
+int main(void)
+{
+	test_match();
+	test_long_list();
+	test_select();
+	test_metrics_and_names();
+	return done_testing();
+}

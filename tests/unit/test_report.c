@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* The report: KTAP result lines for every outcome, crashes and timeouts wherever they happen
+ * (before HELLO, mid-test, between tests), and the exit status rules of report.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvfix.h"
+#include "tap.h"
+
+#define TF   "triple fault (KVM_EXIT_SHUTDOWN) on cpu 0 at RIP=0x101000"
+#define REGS "RIP=0x101000 RSP=0x7fff0\nRAX=0x0"
+#define TO   "no result within 1 s (--timeout)"
+#define HDR  "KTAP version 1\n1..2\n"
+#define ALPHA "  KTAP version 1\n  # Subtest: alpha\n  1..2\n"
+#define BETA "  KTAP version 1\n  # Subtest: beta\n  1..1\n"
+
+static struct pvfix fx;
+
+static void status_of(enum pv_verdict a, enum pv_verdict b, enum pv_verdict c, int want, const char *label)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_run_std(&fx, a, b, c);
+	is_int(report_finish(&fx.report), want, "exit status: %s", label);
+	fix_free(&fx);
+}
+
+static void test_exit_statuses(void)
+{
+	status_of(PV_PASS, PV_PASS, PV_PASS, 0, "all pass -> 0");
+	status_of(PV_PASS, PV_FAIL, PV_PASS, 1, "one fail -> 1");
+	status_of(PV_SKIP, PV_SKIP, PV_SKIP, 77, "all skipped -> 77");
+	status_of(PV_PASS, PV_SKIP, PV_SKIP, 0, "pass + skips -> 0");
+	status_of(PV_XFAIL, PV_PASS, PV_SKIP, 0, "xfail + pass + skip -> 0");
+	status_of(PV_XFAIL, PV_XFAIL, PV_XFAIL, 0, "all xfail -> 0");
+	status_of(PV_SKIP, PV_FAIL, PV_SKIP, 1, "fail among skips -> 1");
+
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std + 1, 1);
+	fix_suite1(&fx, 0, "beta", 0, "three", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_DONE, PV_EXIT_FAIL, NULL, NULL);
+	is_int(report_finish(&fx.report), 1, "exit status: all pass but the guest's DONE says 1 -> 1");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std, 0);
+	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
+	is_int(report_finish(&fx.report), 0, "exit status: empty plan -> 0");
+	is_str(fix_output(&fx), "KTAP version 1\n1..0\n", "empty plan: KTAP 1..0");
+	fix_free(&fx);
+}
+
+static void test_outcome_lines(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_run_std(&fx, PV_XFAIL, PV_SKIP, PV_FAIL);
+	is_int(report_finish(&fx.report), 1, "xfail/skip/fail: exit status 1");
+	is_str(fix_output(&fx),
+	       HDR ALPHA "  ok 1 one # XFAIL reason one\n  ok 2 two # SKIP reason two\nok 1 alpha\n"
+	       BETA "  # reason three\n  not ok 1 three\nnot ok 2 beta\n",
+	       "xfail is ok # XFAIL, skip is ok # SKIP, fail prints its diagnostic first");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std + 1, 1);
+	fix_send(&fx, PV_CMD_SUITE, 0, "beta", NULL);
+	fix_test(&fx, 0, "three", PV_SKIP, "line1\nline2\a");
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\n" BETA "  ok 1 three # SKIP line1 line2?\n",
+	       "a multi-line skip reason stays on the result line");
+	fix_free(&fx);
+}
+
+static void test_not_run(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std, 2);
+	fix_suite1(&fx, 0, "alpha", 0, "one", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
+	is_int(report_finish(&fx.report), 1, "selected tests never run: exit status 1");
+	is_str(fix_output(&fx),
+	       HDR ALPHA "  ok 1 one\n  not ok 2 two # SKIP not run: the guest did not run this test\n"
+	       "not ok 1 alpha\n"
+	       BETA "  not ok 1 three # SKIP not run: the guest ended before it\nnot ok 2 beta\n",
+	       "unrun test and unstarted suite reported as not run");
+	fix_free(&fx);
+}
+
+static void test_crash_mid_test(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std, 2);
+	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+	fix_send(&fx, PV_CMD_TEST, 0, "one", NULL);
+	report_crash(&fx.report, OUT_ERROR, TF, REGS);
+	ok(report_ended(&fx.report), "crash: report_ended");
+	report_crash(&fx.report, OUT_TIMEOUT, "second crash", NULL);
+	is_int(report_finish(&fx.report), 3, "crash mid-test: exit status 3");
+	is_str(fix_output(&fx),
+	       HDR ALPHA "  not ok 1 one # ERROR " TF "\n  # RIP=0x101000 RSP=0x7fff0\n  # RAX=0x0\n"
+	       "  not ok 2 two # SKIP not run: " TF "\nnot ok 1 alpha\n"
+	       BETA "  not ok 1 three # SKIP not run: " TF "\nnot ok 2 beta\n",
+	       "crash mid-test: ERROR line, then its registers, the rest not run; second crash ignored");
+	fix_free(&fx);
+}
+
+static void test_crash_before_hello(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	report_crash(&fx.report, OUT_ERROR, TF, REGS);
+	is_int(report_finish(&fx.report), 3, "crash before HELLO: exit status 3");
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # ERROR " TF "\n# RIP=0x101000 RSP=0x7fff0\n# RAX=0x0\n",
+	       "crash before HELLO: one test named boot, registers after it");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_KTAP);
+	report_crash(&fx.report, OUT_TIMEOUT, TO, "cpu 0: RIP=0x100000 runnable");
+	is_int(report_finish(&fx.report), 3, "timeout before HELLO: exit status 3");
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # TIMEOUT " TO "\n# cpu 0: RIP=0x100000 runnable\n",
+	       "timeout before HELLO: boot # TIMEOUT");
+	fix_free(&fx);
+}
+
+static void test_timeout_and_between(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std + 1, 1);
+	fix_send(&fx, PV_CMD_SUITE, 0, "beta", NULL);
+	fix_send(&fx, PV_CMD_TEST, 0, "three", NULL);
+	report_crash(&fx.report, OUT_TIMEOUT, TO, NULL);
+	is_int(report_finish(&fx.report), 3, "timeout mid-test: exit status 3");
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\n" BETA "  not ok 1 three # TIMEOUT " TO "\nnot ok 1 beta\n",
+	       "timeout mid-test: # TIMEOUT on the running test");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std, 2);
+	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+	fix_test(&fx, 0, "one", PV_PASS, NULL);
+	fix_test(&fx, 1, "two", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_SUITE_END, 0, NULL, NULL);
+	report_crash(&fx.report, OUT_ERROR, TF, NULL);
+	is_int(report_finish(&fx.report), 3, "crash between suites: exit status 3");
+	is_str(fix_output(&fx),
+	       HDR ALPHA "  ok 1 one\n  ok 2 two\nok 1 alpha\n# " TF "\n"
+	       BETA "  not ok 1 three # SKIP not run: " TF "\nnot ok 2 beta\n",
+	       "crash between suites: top-level diagnostic, next suite not run");
+	fix_free(&fx);
+}
+
+static void test_crash_after_done(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_run_std(&fx, PV_PASS, PV_PASS, PV_PASS);
+	report_crash(&fx.report, OUT_TIMEOUT, TO, NULL);
+	is_int(report_finish(&fx.report), 0, "crash after DONE is ignored: exit status 0");
+	ok(!strstr(fix_output(&fx), "TIMEOUT"), "... and not printed");
+	fix_free(&fx);
+}
+
+static void test_json_mode(void)
+{
+	static const char head[] =
+		"{\"format\": \"irqlab-results\", \"version\": 1, \"image\": \"test.elf\", \"exit_status\": 1,";
+	const char *out;
+
+	fix_init(&fx, FMT_JSON);
+	fix_run_std(&fx, PV_PASS, PV_FAIL, PV_SKIP);
+	is_int(report_finish(&fx.report), 1, "json: exit status 1");
+	out = fix_output(&fx);
+	ok(!strncmp(out, head, strlen(head)), "json: stdout is only the JSON document");
+	like_str(out, "{\"name\": \"two\", \"result\": \"fail\"", "json: failing test recorded");
+	ok(!strstr(out, "KTAP"), "json: no KTAP mixed in");
+	fix_free(&fx);
+}
+
+int main(void)
+{
+	test_exit_statuses();
+	test_outcome_lines();
+	test_not_run();
+	test_crash_mid_test();
+	test_crash_before_hello();
+	test_timeout_and_between();
+	test_crash_after_done();
+	test_json_mode();
+	return done_testing();
+}
