@@ -5,51 +5,13 @@
  * Out-of-order events are protocol violations, returned as text for pvport.c to report.
  */
 #include "report.h"
+#include "report_ktap.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
-
-#define INDENT "  "
-
-static bool ktap(const struct report *r)
-{
-	return r->fmt == FMT_KTAP;
-}
-
-/* Guest text inside one KTAP line: control characters become '?'. */
-static int ktap_char(char c)
-{
-	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
-}
-
-/* The version line comes first, before any diagnostic (a guest may PRINT before HELLO). */
-static void print_version(struct report *r)
-{
-	if (r->version_printed || !ktap(r))
-		return;
-	r->version_printed = true;
-	fputs("KTAP version 1\n", r->out);
-}
-
-/* Print one diagnostic block, each line prefixed. */
-static void print_diag(struct report *r, const char *indent, const char *text)
-{
-	const char *p = text;
-
-	if (*p)
-		print_version(r);
-	while (ktap(r) && *p) {
-		fprintf(r->out, "%s# ", indent);
-		for (; *p && *p != '\n'; p++)
-			fputc(ktap_char(*p), r->out);
-		fputc('\n', r->out);
-		if (*p == '\n')
-			p++;
-	}
-}
 
 static void append(char **buf, const char *text)
 {
@@ -63,17 +25,6 @@ static void append(char **buf, const char *text)
 	p[old + add + 1] = '\0';
 	*buf = p;
 }
-
-static void print_header(struct report *r, int nsuites)
-{
-	if (r->header_printed)
-		return;
-	r->header_printed = true;
-	print_version(r);
-	if (ktap(r))
-		fprintf(r->out, "1..%d\n", nsuites);
-}
-
 void report_init(struct report *r, enum report_format fmt, FILE *out, const char *junit_path,
 		 const char *image)
 {
@@ -86,14 +37,12 @@ void report_init(struct report *r, enum report_format fmt, FILE *out, const char
 	r->cur_suite = r->cur_test = -1;
 	r->start_ns = now_ns();
 }
-
 void report_free(struct report *r)
 {
 	plan_free(&r->plan);
 	free(r->crash_summary);
 	pthread_mutex_destroy(&r->lock);
 }
-
 const char *report_plan(struct report *r, struct plan *plan)
 {
 	pthread_mutex_lock(&r->lock);
@@ -105,97 +54,14 @@ const char *report_plan(struct report *r, struct plan *plan)
 	memset(plan, 0, sizeof(*plan));
 	r->have_plan = true;
 	r->hello_ns = now_ns();
-	print_header(r, r->plan.nselected);
-	if (r->platform && ktap(r))
+	ktap_header(r, r->plan.nselected);
+	if (r->platform && ktap_on(r))
 		fprintf(r->out, "# platform %s: %d known defects recorded\n", r->platform->sig,
 			r->platform->nexpect);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
-
-static void test_line(struct report *r, const struct plan_test *t)
-{
-	static const char *const directive[] = {
-		[OUT_SKIP] = "SKIP", [OUT_XFAIL] = "XFAIL", [OUT_ERROR] = "ERROR",
-		[OUT_TIMEOUT] = "TIMEOUT", [OUT_NOT_RUN] = "SKIP",
-	};
-	/* kselftest prints an expected failure as "ok N name # XFAIL". */
-	bool ok = t->outcome == OUT_PASS || t->outcome == OUT_SKIP || t->outcome == OUT_XFAIL;
-
-	fprintf(r->out, INDENT "%sok %d %s", ok ? "" : "not ", ++r->ktap_test_no, t->name);
-	if (t->outcome < ARRAY_SIZE(directive) && directive[t->outcome])
-		fprintf(r->out, " # %s", directive[t->outcome]);
-	if (t->reason && t->outcome != OUT_PASS && t->outcome != OUT_FAIL) {
-		fputc(' ', r->out);
-		for (const char *p = t->reason; *p; p++)  /* the reason must stay on this line */
-			fputc(*p == '\n' ? ' ' : ktap_char(*p), r->out);
-	}
-	fputc('\n', r->out);
-}
-
-static void suite_line(struct report *r, int s, const char *directive)
-{
-	const struct plan_suite *suite = &r->plan.suites[s];
-	bool ok = true, all_skipped = suite->nselected > 0;
-
-	for (int t = 0; t < suite->ntests; t++) {
-		const struct plan_test *test = &suite->tests[t];
-
-		if (!test->selected)
-			continue;
-		ok &= test->outcome == OUT_PASS || test->outcome == OUT_SKIP || test->outcome == OUT_XFAIL;
-		all_skipped &= test->outcome == OUT_SKIP;
-	}
-	if (!ktap(r))
-		return;
-	fprintf(r->out, "%sok %d %s", ok ? "" : "not ", ++r->ktap_suite_no, suite->name);
-	if (directive)
-		fprintf(r->out, " # %s", directive);
-	else if (all_skipped)
-		fprintf(r->out, " # SKIP all tests skipped");
-	fputc('\n', r->out);
-}
-
-static void suite_open_lines(struct report *r, int s)
-{
-	const struct plan_suite *suite = &r->plan.suites[s];
-
-	r->ktap_test_no = 0;
-	if (ktap(r))
-		fprintf(r->out, INDENT "KTAP version 1\n" INDENT "# Subtest: %s\n" INDENT "1..%d\n",
-			suite->name, suite->nselected);
-}
-
-/* Emit every selected test of suite s that has no outcome as not run, saying why. */
-static void close_tests(struct report *r, int s, const char *why)
-{
-	struct plan_suite *suite = &r->plan.suites[s];
-
-	for (int t = 0; t < suite->ntests; t++) {
-		struct plan_test *test = &suite->tests[t];
-
-		if (!test->selected || test->outcome != OUT_NOT_RUN)
-			continue;
-		if (!test->reason)
-			test->reason = xstrdup(why);
-		if (ktap(r))
-			test_line(r, test);
-	}
-}
-
-/* Give up suites [r->next_suite, upto) that have selected tests but never started. */
-static void skip_suites(struct report *r, int upto, const char *why)
-{
-	for (; r->next_suite < upto; r->next_suite++) {
-		if (!r->plan.suites[r->next_suite].nselected)
-			continue;
-		suite_open_lines(r, r->next_suite);
-		close_tests(r, r->next_suite, why);
-		suite_line(r, r->next_suite, NULL);
-	}
-}
-
 const char *report_suite_begin(struct report *r, int s)
 {
 	const char *err = NULL;
@@ -208,16 +74,15 @@ const char *report_suite_begin(struct report *r, int s)
 	else if (s < r->next_suite || s >= r->plan.nsuites || !r->plan.suites[s].nselected)
 		err = "SUITE index out of order, out of range or not selected";
 	if (!err) {
-		skip_suites(r, s, "not run: the guest skipped this suite");
+		ktap_skip_suites(r, s, "not run: the guest skipped this suite");
 		r->cur_suite = s;
 		r->next_suite = s + 1;
-		suite_open_lines(r, s);
+		ktap_suite_open(r, s);
 		fflush(r->out);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
-
 const char *report_test_begin(struct report *r, int t)
 {
 	const char *err = NULL;
@@ -240,7 +105,6 @@ const char *report_test_begin(struct report *r, int t)
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
-
 /* A failure the platform's expectations record is an XFAIL; a recorded (non-flaky) defect
  * that did not show is an unexpected pass, reported as a failure so it stands out. */
 static void apply_expectation(struct report *r, struct plan_test *test)
@@ -258,14 +122,13 @@ static void apply_expectation(struct report *r, struct plan_test *test)
 		snprintf(why, sizeof(why), "unexpected pass: the defect recorded in %s for %s did not show: %s",
 			 e->file, r->platform->sig, e->reason);
 		test->outcome = OUT_FAIL;
-		print_diag(r, INDENT, why);
+		ktap_diag(r, INDENT, why);
 	} else {
 		return;
 	}
 	free(test->reason);
 	test->reason = xstrdup(why);
 }
-
 static enum outcome verdict_outcome(enum pv_verdict v)
 {
 	switch (v) {
@@ -275,7 +138,6 @@ static enum outcome verdict_outcome(enum pv_verdict v)
 	default: return OUT_FAIL;
 	}
 }
-
 const char *report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag)
 {
 	const char *err = NULL;
@@ -295,17 +157,16 @@ const char *report_result(struct report *r, enum pv_verdict v, const char *name,
 			test->reason = xstrdup(diag);
 		/* the guest usually PRINTed its failure already: show it once */
 		if (*diag && v == PV_FAIL && !(test->log && strstr(test->log, diag)))
-			print_diag(r, INDENT, diag);
+			ktap_diag(r, INDENT, diag);
 		apply_expectation(r, test);
 		r->cur_test = -1;
-		if (ktap(r))
-			test_line(r, test);
+		if (ktap_on(r))
+			ktap_test_line(r, test);
 		fflush(r->out);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
-
 const char *report_outcome(struct report *r, enum outcome o, const char *reason)
 {
 	struct plan_test *test;
@@ -322,13 +183,12 @@ const char *report_outcome(struct report *r, enum outcome o, const char *reason)
 		test->reason = xstrdup(reason);
 	apply_expectation(r, test);
 	r->cur_test = -1;
-	if (ktap(r))
-		test_line(r, test);
+	if (ktap_on(r))
+		ktap_test_line(r, test);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
-
 const char *report_suite_end(struct report *r, int s)
 {
 	const char *err = NULL;
@@ -339,25 +199,23 @@ const char *report_suite_end(struct report *r, int s)
 	else if (r->cur_test >= 0)
 		err = "SUITE_END while a test runs";
 	if (!err) {
-		close_tests(r, s, "not run: the guest did not run this test");
-		suite_line(r, s, NULL);
+		ktap_close_tests(r, s, "not run: the guest did not run this test");
+		ktap_suite_line(r, s, NULL);
 		r->cur_suite = -1;
 		fflush(r->out);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
-
 void report_diag(struct report *r, const char *text)
 {
 	pthread_mutex_lock(&r->lock);
-	print_diag(r, r->cur_suite >= 0 ? INDENT : "", text);
+	ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", text);
 	if (r->cur_test >= 0)
 		append(&r->plan.suites[r->cur_suite].tests[r->cur_test].log, text);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
 }
-
 static void record_metric(struct report *r, const char *name, long long value, const char *unit,
 			  bool print)
 {
@@ -374,20 +232,17 @@ static void record_metric(struct report *r, const char *name, long long value, c
 	plan_add_metric(&r->plan, &m);
 	snprintf(line, sizeof(line), "metric %s: %lld %s", m.name, value, m.unit);
 	if (print)
-		print_diag(r, r->cur_suite >= 0 ? INDENT : "", line);
+		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", line);
 	pthread_mutex_unlock(&r->lock);
 }
-
 void report_metric(struct report *r, const char *name, long long value, const char *unit)
 {
 	record_metric(r, name, value, unit, true);
 }
-
 void report_record_metric(struct report *r, const char *name, long long value, const char *unit)
 {
 	record_metric(r, name, value, unit, false);
 }
-
 const char *report_done(struct report *r, int guest_status)
 {
 	const char *err = NULL;
@@ -403,7 +258,6 @@ const char *report_done(struct report *r, int guest_status)
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
-
 bool report_ended(struct report *r)
 {
 	bool ended;
@@ -412,107 +266,4 @@ bool report_ended(struct report *r)
 	ended = r->done || r->crash != OUT_NOT_RUN;
 	pthread_mutex_unlock(&r->lock);
 	return ended;
-}
-
-/* A crash before HELLO: the whole run is one test named "boot". */
-static void crash_without_plan(struct report *r, enum outcome how, const char *summary)
-{
-	struct plan_suite *suite = xcalloc(1, sizeof(*suite));
-
-	suite->tests = xcalloc(1, sizeof(*suite->tests));
-	suite->ntests = suite->nselected = 1;
-	snprintf(suite->name, sizeof(suite->name), "boot");
-	snprintf(suite->tests[0].name, sizeof(suite->tests[0].name), "boot");
-	suite->tests[0].selected = true;
-	suite->tests[0].outcome = how;
-	suite->tests[0].reason = xstrdup(summary);
-	suite->tests[0].dur_ns = now_ns() - r->start_ns;
-	r->plan.suites = suite;
-	r->plan.nsuites = r->plan.nselected = 1;
-	r->have_plan = true;
-	print_header(r, 1);
-	if (ktap(r))
-		fprintf(r->out, "not ok 1 boot # %s %s\n", how == OUT_TIMEOUT ? "TIMEOUT" : "ERROR", summary);
-	r->ktap_suite_no = 1;
-	r->next_suite = 1;
-}
-
-void report_crash(struct report *r, enum outcome how, const char *summary, const char *details)
-{
-	pthread_mutex_lock(&r->lock);
-	if (r->crash != OUT_NOT_RUN || r->done) {
-		pthread_mutex_unlock(&r->lock);
-		return;
-	}
-	r->crash = how;
-	r->crash_summary = xstrdup(summary);
-	r->end_ns = now_ns();
-	if (r->fmt == FMT_NONE)
-		fprintf(stderr, "irqlab: %s\n%s%s", summary, details ? details : "", details ? "\n" : "");
-	if (!r->have_plan) {
-		crash_without_plan(r, how, summary);
-	} else if (r->cur_test >= 0) {
-		struct plan_test *test = &r->plan.suites[r->cur_suite].tests[r->cur_test];
-
-		test->outcome = how;
-		test->reason = xstrdup(summary);
-		test->dur_ns = now_ns() - test->start_ns;
-		if (ktap(r))
-			test_line(r, test);
-		r->cur_test = -1;
-	} else {
-		print_diag(r, r->cur_suite >= 0 ? INDENT : "", summary);
-	}
-	if (details)  /* after the result line, as the crash's own diagnostics */
-		print_diag(r, r->cur_suite >= 0 ? INDENT : "", details);
-	fflush(r->out);
-	pthread_mutex_unlock(&r->lock);
-}
-
-static int exit_status(const struct report *r)
-{
-	int ran = 0, skipped = 0, failed = 0;
-
-	if (r->crash != OUT_NOT_RUN)
-		return EXIT_GUEST;
-	for (int s = 0; s < r->plan.nsuites; s++)
-		for (int t = 0; t < r->plan.suites[s].ntests; t++) {
-			const struct plan_test *test = &r->plan.suites[s].tests[t];
-
-			if (!test->selected)
-				continue;
-			ran++;
-			skipped += test->outcome == OUT_SKIP;
-			failed += test->outcome == OUT_FAIL || test->outcome == OUT_NOT_RUN;
-		}
-	if (failed || r->guest_status)
-		return EXIT_TEST_FAILED;
-	return ran && skipped == ran ? EXIT_SKIP : EXIT_PASS;
-}
-
-int report_finish(struct report *r)
-{
-	char why[PV_TEXT_MAX + 32];
-	int status;
-
-	pthread_mutex_lock(&r->lock);
-	if (r->crash != OUT_NOT_RUN)
-		snprintf(why, sizeof(why), "not run: %s", r->crash_summary);
-	else
-		snprintf(why, sizeof(why), "not run: the guest ended before it");
-	print_header(r, 0);
-	if (r->cur_suite >= 0) {
-		close_tests(r, r->cur_suite, why);
-		suite_line(r, r->cur_suite, NULL);
-		r->cur_suite = -1;
-	}
-	skip_suites(r, r->plan.nsuites, why);
-	status = exit_status(r);
-	if (r->fmt == FMT_JSON)
-		report_write_json(r, r->out, status);
-	if (r->junit_path && report_write_junit(r, r->junit_path) < 0)
-		warnx("%s: cannot write JUnit report", r->junit_path);
-	fflush(r->out);
-	pthread_mutex_unlock(&r->lock);
-	return status;
 }

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* How a run ends: a crash (the first one wins), the end-of-run closing of open suites and
+ * tests that never ran, the exit status, and the JSON/JUnit files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_ktap.h"
+#include "util.h"
+
+/* A crash before HELLO: the whole run is one test named "boot". */
+static void crash_without_plan(struct report *r, enum outcome how, const char *summary)
+{
+	struct plan_suite *suite = xcalloc(1, sizeof(*suite));
+
+	suite->tests = xcalloc(1, sizeof(*suite->tests));
+	suite->ntests = suite->nselected = 1;
+	snprintf(suite->name, sizeof(suite->name), "boot");
+	snprintf(suite->tests[0].name, sizeof(suite->tests[0].name), "boot");
+	suite->tests[0].selected = true;
+	suite->tests[0].outcome = how;
+	suite->tests[0].reason = xstrdup(summary);
+	suite->tests[0].dur_ns = now_ns() - r->start_ns;
+	r->plan.suites = suite;
+	r->plan.nsuites = r->plan.nselected = 1;
+	r->have_plan = true;
+	ktap_header(r, 1);
+	if (ktap_on(r))
+		fprintf(r->out, "not ok 1 boot # %s %s\n", how == OUT_TIMEOUT ? "TIMEOUT" : "ERROR", summary);
+	r->ktap_suite_no = 1;
+	r->next_suite = 1;
+}
+void report_crash(struct report *r, enum outcome how, const char *summary, const char *details)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->crash != OUT_NOT_RUN || r->done) {
+		pthread_mutex_unlock(&r->lock);
+		return;
+	}
+	r->crash = how;
+	r->crash_summary = xstrdup(summary);
+	r->end_ns = now_ns();
+	if (r->fmt == FMT_NONE)
+		fprintf(stderr, "irqlab: %s\n%s%s", summary, details ? details : "", details ? "\n" : "");
+	if (!r->have_plan) {
+		crash_without_plan(r, how, summary);
+	} else if (r->cur_test >= 0) {
+		struct plan_test *test = &r->plan.suites[r->cur_suite].tests[r->cur_test];
+
+		test->outcome = how;
+		test->reason = xstrdup(summary);
+		test->dur_ns = now_ns() - test->start_ns;
+		if (ktap_on(r))
+			ktap_test_line(r, test);
+		r->cur_test = -1;
+	} else {
+		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", summary);
+	}
+	if (details)  /* after the result line, as the crash's own diagnostics */
+		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", details);
+	fflush(r->out);
+	pthread_mutex_unlock(&r->lock);
+}
+static int exit_status(const struct report *r)
+{
+	int ran = 0, skipped = 0, failed = 0;
+
+	if (r->crash != OUT_NOT_RUN)
+		return EXIT_GUEST;
+	for (int s = 0; s < r->plan.nsuites; s++)
+		for (int t = 0; t < r->plan.suites[s].ntests; t++) {
+			const struct plan_test *test = &r->plan.suites[s].tests[t];
+
+			if (!test->selected)
+				continue;
+			ran++;
+			skipped += test->outcome == OUT_SKIP;
+			failed += test->outcome == OUT_FAIL || test->outcome == OUT_NOT_RUN;
+		}
+	if (failed || r->guest_status)
+		return EXIT_TEST_FAILED;
+	return ran && skipped == ran ? EXIT_SKIP : EXIT_PASS;
+}
+int report_finish(struct report *r)
+{
+	char why[PV_TEXT_MAX + 32];
+	int status;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->crash != OUT_NOT_RUN)
+		snprintf(why, sizeof(why), "not run: %s", r->crash_summary);
+	else
+		snprintf(why, sizeof(why), "not run: the guest ended before it");
+	ktap_header(r, 0);
+	if (r->cur_suite >= 0) {
+		ktap_close_tests(r, r->cur_suite, why);
+		ktap_suite_line(r, r->cur_suite, NULL);
+		r->cur_suite = -1;
+	}
+	ktap_skip_suites(r, r->plan.nsuites, why);
+	status = exit_status(r);
+	if (r->fmt == FMT_JSON)
+		report_write_json(r, r->out, status);
+	if (r->junit_path && report_write_junit(r, r->junit_path) < 0)
+		warnx("%s: cannot write JUnit report", r->junit_path);
+	fflush(r->out);
+	pthread_mutex_unlock(&r->lock);
+	return status;
+}
