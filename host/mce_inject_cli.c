@@ -50,6 +50,8 @@ int mce_parse_spec(const char *spec, struct mce_spec *out, char *err, size_t err
 	unsigned seen = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (strlen(spec) >= sizeof(buf))
+		return fail(err, errlen, "--inject-mce: spec longer than %zu characters", sizeof(buf) - 1);
 	snprintf(buf, sizeof(buf), "%s", spec);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '='), *end;
