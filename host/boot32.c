@@ -15,13 +15,7 @@ void boot32_write_gdt(struct guest_mem *mem)
 
 void boot32_sregs(struct kvm_sregs *s)
 {
-	boot_flat_segment(&s->cs, GDT_SEL_CODE32, 0xB, 0, 1);
-	boot_flat_segment(&s->ds, GDT_SEL_DATA, 0x3, 0, 1);
-	s->es = s->fs = s->gs = s->ss = s->ds;
-	s->gdt.base = LAYOUT_GDT;
-	s->gdt.limit = GDT_ENTRIES * 8 - 1;
-	s->idt.base = 0;
-	s->idt.limit = 0;
+	boot_flat_sregs(s, false);
 	s->cr0 = X86_CR0_PE | X86_CR0_ET;
 	s->cr3 = 0;
 	s->cr4 = 0;

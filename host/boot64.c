@@ -54,15 +54,20 @@ void boot_flat_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type, int 
 	};
 }
 
-void boot64_sregs(struct kvm_sregs *s)
+void boot_flat_sregs(struct kvm_sregs *s, bool long_mode)
 {
-	boot_flat_segment(&s->cs, GDT_SEL_CODE64, 0xB, 1, 0);
+	boot_flat_segment(&s->cs, long_mode ? GDT_SEL_CODE64 : GDT_SEL_CODE32, 0xB, long_mode, !long_mode);
 	boot_flat_segment(&s->ds, GDT_SEL_DATA, 0x3, 0, 1);
 	s->es = s->fs = s->gs = s->ss = s->ds;
 	s->gdt.base = LAYOUT_GDT;
 	s->gdt.limit = GDT_ENTRIES * 8 - 1;
 	s->idt.base = 0;
 	s->idt.limit = 0;
+}
+
+void boot64_sregs(struct kvm_sregs *s)
+{
+	boot_flat_sregs(s, true);
 	s->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | X86_CR0_PG;
 	s->cr3 = LAYOUT_PML4;
 	s->cr4 = X86_CR4_PAE;

@@ -5,6 +5,7 @@
 #define IRQLAB_HOST_BOOT64_H
 
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "abi/pvport.h"
@@ -18,6 +19,9 @@ void boot64_write_gdt(struct guest_mem *mem);
 
 /* A flat 4 GiB segment descriptor (type, L and D/B as given). */
 void boot_flat_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type, int l, int db);
+
+/* Flat code and data segments from the GDT at LAYOUT_GDT (64- or 32-bit code), no IDT. */
+void boot_flat_sregs(struct kvm_sregs *s, bool long_mode);
 
 /* struct pv_boot at LAYOUT_BOOT_PARAMS. */
 void boot64_write_params(struct guest_mem *mem, const struct pv_boot *params);

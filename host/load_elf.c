@@ -2,22 +2,11 @@
 #include "load_elf.h"
 
 #include <elf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "abi/layout.h"
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "util.h"
 
 /* The fields irqlab uses, from either class. */
 struct ehdr_norm {
@@ -33,15 +22,15 @@ static int read_ehdr(const uint8_t *img, size_t len, int allow32, struct ehdr_no
 	const Elf32_Ehdr *e32 = (const Elf32_Ehdr *)img;
 
 	if (len < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG))
-		return fail(err, errlen, "not an ELF file");
+		return errorf(err, errlen, "not an ELF file");
 	e->class = img[EI_CLASS];
 	if (e->class != ELFCLASS64 && !(allow32 && e->class == ELFCLASS32))
-		return fail(err, errlen, "not a 64-bit ELF (class %u)%s", e->class,
+		return errorf(err, errlen, "not a 64-bit ELF (class %u)%s", e->class,
 			    e->class == ELFCLASS32 ? "; 32-bit multiboot kernels run with 'irqlab boot'" : "");
 	if (len < (e->class == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
-		return fail(err, errlen, "truncated ELF header (%zu bytes)", len);
+		return errorf(err, errlen, "truncated ELF header (%zu bytes)", len);
 	if (img[EI_DATA] != ELFDATA2LSB)
-		return fail(err, errlen, "not a little-endian ELF");
+		return errorf(err, errlen, "not a little-endian ELF");
 	if (e->class == ELFCLASS64)
 		*e = (struct ehdr_norm){ ELFCLASS64, e64->e_type, e64->e_machine, e64->e_phentsize,
 					 e64->e_phnum, e64->e_entry, e64->e_phoff };
@@ -56,13 +45,13 @@ static int check_ehdr(const struct ehdr_norm *e, size_t len, char *err, size_t e
 	size_t phsize = e->class == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 
 	if (e->machine != EM_X86_64 && !(e->class == ELFCLASS32 && e->machine == EM_386))
-		return fail(err, errlen, "not an x86-64 ELF (machine %u)", e->machine);
+		return errorf(err, errlen, "not an x86-64 ELF (machine %u)", e->machine);
 	if (e->type != ET_EXEC)
-		return fail(err, errlen, "not an executable ELF (type %u)", e->type);
+		return errorf(err, errlen, "not an executable ELF (type %u)", e->type);
 	if (e->phentsize != phsize || e->phnum == 0)
-		return fail(err, errlen, "no usable program header table");
+		return errorf(err, errlen, "no usable program header table");
 	if (e->phoff > len || (uint64_t)e->phnum * phsize > len - e->phoff)
-		return fail(err, errlen, "truncated program header table");
+		return errorf(err, errlen, "truncated program header table");
 	return 0;
 }
 
@@ -83,16 +72,16 @@ static Elf64_Phdr read_phdr(const uint8_t *img, const struct ehdr_norm *e, int i
 static int check_segment(const Elf64_Phdr *ph, size_t len, uint64_t mem_size, char *err, size_t errlen)
 {
 	if (ph->p_filesz > ph->p_memsz)
-		return fail(err, errlen, "segment at 0x%llx: file size exceeds memory size",
+		return errorf(err, errlen, "segment at 0x%llx: file size exceeds memory size",
 			    (unsigned long long)ph->p_paddr);
 	if (ph->p_offset > len || ph->p_filesz > len - ph->p_offset)
-		return fail(err, errlen, "segment at 0x%llx: data past the end of the file (truncated image?)",
+		return errorf(err, errlen, "segment at 0x%llx: data past the end of the file (truncated image?)",
 			    (unsigned long long)ph->p_paddr);
 	if (ph->p_paddr < LAYOUT_KERNEL_BASE)
-		return fail(err, errlen, "segment at 0x%llx: below 0x%x, where irqlab keeps its tables",
+		return errorf(err, errlen, "segment at 0x%llx: below 0x%x, where irqlab keeps its tables",
 			    (unsigned long long)ph->p_paddr, LAYOUT_KERNEL_BASE);
 	if (ph->p_paddr > mem_size || ph->p_memsz > mem_size - ph->p_paddr)
-		return fail(err, errlen, "segment 0x%llx+0x%llx: outside guest RAM (%llu MiB; try --mem)",
+		return errorf(err, errlen, "segment 0x%llx+0x%llx: outside guest RAM (%llu MiB; try --mem)",
 			    (unsigned long long)ph->p_paddr, (unsigned long long)ph->p_memsz,
 			    (unsigned long long)(mem_size >> 20));
 	return 0;
@@ -105,7 +94,7 @@ static int check_overlaps(const struct elf_image *out, char *err, size_t errlen)
 			const struct elf_segment *a = &out->seg[i], *b = &out->seg[j];
 
 			if (a->paddr < b->paddr + b->memsz && b->paddr < a->paddr + a->memsz)
-				return fail(err, errlen, "segments at 0x%llx and 0x%llx overlap",
+				return errorf(err, errlen, "segments at 0x%llx and 0x%llx overlap",
 					    (unsigned long long)a->paddr, (unsigned long long)b->paddr);
 		}
 	return 0;
@@ -123,7 +112,7 @@ static int check_entry(struct elf_image *out, char *err, size_t errlen)
 			out->entry = out->entry - out->seg[i].vaddr + out->seg[i].paddr;
 			return 0;
 		}
-	return fail(err, errlen, "entry point 0x%llx is not inside a loaded segment",
+	return errorf(err, errlen, "entry point 0x%llx is not inside a loaded segment",
 		    (unsigned long long)out->entry);
 }
 
@@ -141,14 +130,14 @@ int elf_parse_class(const uint8_t *img, size_t len, uint64_t mem_size, int allow
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
 		if (out->nseg == ELF_MAX_SEGMENTS)
-			return fail(err, errlen, "more than %d loadable segments", ELF_MAX_SEGMENTS);
+			return errorf(err, errlen, "more than %d loadable segments", ELF_MAX_SEGMENTS);
 		if (check_segment(&ph, len, mem_size, err, errlen))
 			return -1;
 		out->seg[out->nseg++] = (struct elf_segment){
 			ph.p_offset, ph.p_filesz, ph.p_paddr, ph.p_memsz, ph.p_vaddr };
 	}
 	if (out->nseg == 0)
-		return fail(err, errlen, "no loadable segment");
+		return errorf(err, errlen, "no loadable segment");
 	out->entry = e.entry;
 	out->is32 = e.class == ELFCLASS32;
 	if (check_overlaps(out, err, errlen) || check_entry(out, err, errlen))

@@ -1,23 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "load_mb.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "abi/layout.h"
 #include "abi/multiboot.h"
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "util.h"
 
 long mb_find_header(const uint8_t *img, size_t len)
 {
@@ -42,24 +31,24 @@ static int parse_aout(const uint8_t *img, size_t len, size_t hoff, uint64_t mem_
 	uint64_t start, filesz, memsz;
 
 	if (hoff + sizeof(h) > len)
-		return fail(err, errlen, "multiboot header: address fields truncated");
+		return errorf(err, errlen, "multiboot header: address fields truncated");
 	memcpy(&h, img + hoff, sizeof(h));
 	if (h.header_addr < h.load_addr || h.header_addr - h.load_addr > hoff)
-		return fail(err, errlen, "multiboot header: header_addr/load_addr inconsistent");
+		return errorf(err, errlen, "multiboot header: header_addr/load_addr inconsistent");
 	start = hoff - (h.header_addr - h.load_addr);
 	if (h.load_end_addr && h.load_end_addr < h.load_addr)
-		return fail(err, errlen, "multiboot header: load_end_addr below load_addr");
+		return errorf(err, errlen, "multiboot header: load_end_addr below load_addr");
 	filesz = h.load_end_addr ? h.load_end_addr - h.load_addr : len - start;
 	if (filesz > len - start)
-		return fail(err, errlen, "multiboot header: load_end_addr past the end of the file");
+		return errorf(err, errlen, "multiboot header: load_end_addr past the end of the file");
 	if (h.bss_end_addr && h.bss_end_addr < h.load_addr + filesz)
-		return fail(err, errlen, "multiboot header: bss_end_addr below the loaded image");
+		return errorf(err, errlen, "multiboot header: bss_end_addr below the loaded image");
 	memsz = h.bss_end_addr ? h.bss_end_addr - h.load_addr : filesz;
 	if (h.load_addr < LAYOUT_KERNEL_BASE || h.load_addr + memsz > mem_size)
-		return fail(err, errlen, "multiboot image 0x%x+0x%llx outside guest RAM above 1 MiB (try --mem)",
+		return errorf(err, errlen, "multiboot image 0x%x+0x%llx outside guest RAM above 1 MiB (try --mem)",
 			    h.load_addr, (unsigned long long)memsz);
 	if (h.entry_addr < h.load_addr || h.entry_addr >= h.load_addr + memsz)
-		return fail(err, errlen, "multiboot entry 0x%x outside the loaded image", h.entry_addr);
+		return errorf(err, errlen, "multiboot entry 0x%x outside the loaded image", h.entry_addr);
 	memset(out, 0, sizeof(*out));
 	out->seg[0] = (struct elf_segment){ start, filesz, h.load_addr, memsz, h.load_addr };
 	out->nseg = 1;
@@ -75,10 +64,10 @@ int mb_parse(const uint8_t *img, size_t len, uint64_t mem_size, struct elf_image
 	struct mb_header h;
 
 	if (hoff < 0)
-		return fail(err, errlen, "no multiboot header in the first %d bytes", MB_SEARCH_BYTES);
+		return errorf(err, errlen, "no multiboot header in the first %d bytes", MB_SEARCH_BYTES);
 	memcpy(&h, img + hoff, 12);
 	if (h.flags & 0xFFFF & ~MB_FLAGS_KNOWN_REQUIRED)
-		return fail(err, errlen, "multiboot header requires features irqlab lacks (flags 0x%x)", h.flags);
+		return errorf(err, errlen, "multiboot header requires features irqlab lacks (flags 0x%x)", h.flags);
 	if (h.flags & MB_FLAG_AOUT_KLUDGE)
 		return parse_aout(img, len, (size_t)hoff, mem_size, out, err, errlen);
 	return elf_parse_class(img, len, mem_size, 1, out, err, errlen);

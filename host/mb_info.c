@@ -1,27 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 #include "mb_info.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "abi/layout.h"
 #include "abi/multiboot.h"
+#include "util.h"
 
 #define EBDA_START   0x0009FC00ull /* conventional memory ends here, as on a PC */
 #define BIOS_START   0x000F0000ull
 #define HIGH_START   0x00100000ull
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Place `len` bytes at *cursor (then page-align it); 0 if they do not fit in RAM. */
 static uint32_t place(struct guest_mem *mem, uint64_t *cursor, const void *data, size_t len)
@@ -66,22 +55,22 @@ int mb_info_write(struct guest_mem *mem, uint64_t free_start, const struct mb_ar
 	info.boot_loader_name = (uint32_t)low;
 	if (a->cmdline) {
 		if (strlen(a->cmdline) >= MB_CMDLINE_MAX)
-			return fail(err, errlen, "command line longer than %d bytes", MB_CMDLINE_MAX - 1);
+			return errorf(err, errlen, "command line longer than %d bytes", MB_CMDLINE_MAX - 1);
 		if (!(info.cmdline = place(mem, &cursor, a->cmdline, strlen(a->cmdline) + 1)))
-			return fail(err, errlen, "no room for the command line in guest RAM");
+			return errorf(err, errlen, "no room for the command line in guest RAM");
 		info.flags |= MB_INFO_CMDLINE;
 	}
 	if (a->module) {
 		const char *name = a->module_name ? a->module_name : "";
 
 		if (strlen(name) >= MB_CMDLINE_MAX || !(mod.string = place(mem, &cursor, name, strlen(name) + 1)))
-			return fail(err, errlen, "module name too long or no room for it");
+			return errorf(err, errlen, "module name too long or no room for it");
 		if (!(mod.mod_start = place(mem, &cursor, a->module, a->module_len)) && a->module_len)
-			return fail(err, errlen, "module of %zu bytes does not fit in guest RAM (try --mem)",
+			return errorf(err, errlen, "module of %zu bytes does not fit in guest RAM (try --mem)",
 				    a->module_len);
 		mod.mod_end = mod.mod_start + (uint32_t)a->module_len;
 		if (!(info.mods_addr = place(mem, &cursor, &mod, sizeof(mod))))
-			return fail(err, errlen, "no room for the module list in guest RAM");
+			return errorf(err, errlen, "no room for the module list in guest RAM");
 		info.mods_count = 1;
 		info.flags |= MB_INFO_MODS;
 	}

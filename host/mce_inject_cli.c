@@ -2,7 +2,6 @@
 /* --inject-mce: machine checks injected by the user at a chosen time, for experiments. */
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +10,6 @@
 #include "mce.h"
 #include "util.h"
 #include "vm.h"
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int set_field(struct mce_spec *s, const char *key, uint64_t v, unsigned *seen)
 {
@@ -51,23 +39,23 @@ int mce_parse_spec(const char *spec, struct mce_spec *out, char *err, size_t err
 
 	memset(out, 0, sizeof(*out));
 	if (strlen(spec) >= sizeof(buf))
-		return fail(err, errlen, "--inject-mce: spec longer than %zu characters", sizeof(buf) - 1);
+		return errorf(err, errlen, "--inject-mce: spec longer than %zu characters", sizeof(buf) - 1);
 	snprintf(buf, sizeof(buf), "%s", spec);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '='), *end;
 		uint64_t v;
 
 		if (!eq)
-			return fail(err, errlen, "--inject-mce: '%s' is not key=value", item);
+			return errorf(err, errlen, "--inject-mce: '%s' is not key=value", item);
 		*eq = '\0';
 		errno = 0;
 		v = strtoull(eq + 1, &end, 0);
 		if (errno || end == eq + 1 || *end || set_field(out, item, v, &seen))
-			return fail(err, errlen, "--inject-mce: bad field '%s=%s' (keys: cpu bank status addr misc mcg after)",
+			return errorf(err, errlen, "--inject-mce: bad field '%s=%s' (keys: cpu bank status addr misc mcg after)",
 				    item, eq + 1);
 	}
 	if ((seen & 7) != 7)
-		return fail(err, errlen, "--inject-mce: cpu, bank and status are required");
+		return errorf(err, errlen, "--inject-mce: cpu, bank and status are required");
 	return 0;
 }
 

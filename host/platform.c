@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +12,6 @@
 #include "util.h"
 
 static const char *const kvm_modules[] = { "kvm_intel", "kvm_amd", "kvm_pvm" };
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The first line of /proc/cpuinfo starting with `key`, value only. */
 static void cpuinfo(const char *key, char *out, size_t len)
@@ -73,19 +61,19 @@ static int parse_line(struct platform *p, char *line, bool *active, const char *
 	struct expectation *e;
 
 	if (sscanf(line, "%15s %127s %n", word, test, &n) < 2)
-		return fail(err, errlen, "%s:%d: expected '<platform|xfail|flaky> <value> ...'", name, lineno);
+		return errorf(err, errlen, "%s:%d: expected '<platform|xfail|flaky> <value> ...'", name, lineno);
 	if (!strcmp(word, "platform")) {
 		*active = fnmatch(test, sig, 0) == 0;
 		return 0;
 	}
 	if (strcmp(word, "xfail") && strcmp(word, "flaky"))
-		return fail(err, errlen, "%s:%d: unknown keyword '%s'", name, lineno, word);
+		return errorf(err, errlen, "%s:%d: unknown keyword '%s'", name, lineno, word);
 	if (!line[n])
-		return fail(err, errlen, "%s:%d: %s %s needs a reason", name, lineno, word, test);
+		return errorf(err, errlen, "%s:%d: %s %s needs a reason", name, lineno, word, test);
 	if (!*active)
 		return 0;
 	if (p->nexpect == EXPECT_MAX)
-		return fail(err, errlen, "%s:%d: more than %d expectations", name, lineno, EXPECT_MAX);
+		return errorf(err, errlen, "%s:%d: more than %d expectations", name, lineno, EXPECT_MAX);
 	e = &p->expect[p->nexpect++];
 	snprintf(e->test, sizeof(e->test), "%s", test);
 	e->kind = strcmp(word, "xfail") ? EXPECT_FLAKY : EXPECT_XFAIL;

@@ -25,6 +25,7 @@ static void append(char **buf, const char *text)
 	p[old + add + 1] = '\0';
 	*buf = p;
 }
+
 void report_init(struct report *r, enum report_format fmt, FILE *out, const char *junit_path,
 		 const char *image)
 {
@@ -37,12 +38,14 @@ void report_init(struct report *r, enum report_format fmt, FILE *out, const char
 	r->cur_suite = r->cur_test = -1;
 	r->start_ns = now_ns();
 }
+
 void report_free(struct report *r)
 {
 	plan_free(&r->plan);
 	free(r->crash_summary);
 	pthread_mutex_destroy(&r->lock);
 }
+
 const char *report_plan(struct report *r, struct plan *plan)
 {
 	pthread_mutex_lock(&r->lock);
@@ -62,6 +65,7 @@ const char *report_plan(struct report *r, struct plan *plan)
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
+
 const char *report_suite_begin(struct report *r, int s)
 {
 	const char *err = NULL;
@@ -83,6 +87,7 @@ const char *report_suite_begin(struct report *r, int s)
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
+
 const char *report_test_begin(struct report *r, int t)
 {
 	const char *err = NULL;
@@ -105,6 +110,7 @@ const char *report_test_begin(struct report *r, int t)
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
+
 /* A failure the platform's expectations record is an XFAIL; a recorded (non-flaky) defect
  * that did not show is an unexpected pass, reported as a failure so it stands out. */
 static void apply_expectation(struct report *r, struct plan_test *test)
@@ -129,6 +135,7 @@ static void apply_expectation(struct report *r, struct plan_test *test)
 	free(test->reason);
 	test->reason = xstrdup(why);
 }
+
 static enum outcome verdict_outcome(enum pv_verdict v)
 {
 	switch (v) {
@@ -138,6 +145,24 @@ static enum outcome verdict_outcome(enum pv_verdict v)
 	default: return OUT_FAIL;
 	}
 }
+
+/* The running test ended: record, apply the platform's expectations, print. Lock held. */
+static void end_test(struct report *r, struct plan_test *test, enum outcome o, const char *reason,
+		     bool show_reason)
+{
+	test->outcome = o;
+	test->dur_ns = now_ns() - test->start_ns;
+	if (*reason)
+		test->reason = xstrdup(reason);
+	if (show_reason)
+		ktap_diag(r, INDENT, reason);
+	apply_expectation(r, test);
+	r->cur_test = -1;
+	if (ktap_on(r))
+		ktap_test_line(r, test);
+	fflush(r->out);
+}
+
 const char *report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag)
 {
 	const char *err = NULL;
@@ -150,45 +175,26 @@ const char *report_result(struct report *r, enum pv_verdict v, const char *name,
 		err = "RESULT with an unknown verdict";
 	else if (strcmp(name, (test = &r->plan.suites[r->cur_suite].tests[r->cur_test])->name))
 		err = "RESULT names another test than the running one";
-	if (!err) {
-		test->outcome = verdict_outcome(v);
-		test->dur_ns = now_ns() - test->start_ns;
-		if (*diag)
-			test->reason = xstrdup(diag);
-		/* the guest usually PRINTed its failure already: show it once */
-		if (*diag && v == PV_FAIL && !(test->log && strstr(test->log, diag)))
-			ktap_diag(r, INDENT, diag);
-		apply_expectation(r, test);
-		r->cur_test = -1;
-		if (ktap_on(r))
-			ktap_test_line(r, test);
-		fflush(r->out);
-	}
+	if (!err) /* the guest usually PRINTed its failure already: show it once */
+		end_test(r, test, verdict_outcome(v), diag,
+			 *diag && v == PV_FAIL && !(test->log && strstr(test->log, diag)));
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
+
 const char *report_outcome(struct report *r, enum outcome o, const char *reason)
 {
-	struct plan_test *test;
+	const char *err = NULL;
 
 	pthread_mutex_lock(&r->lock);
-	if (r->cur_test < 0) {
-		pthread_mutex_unlock(&r->lock);
-		return "outcome without a running test";
-	}
-	test = &r->plan.suites[r->cur_suite].tests[r->cur_test];
-	test->outcome = o;
-	test->dur_ns = now_ns() - test->start_ns;
-	if (*reason)
-		test->reason = xstrdup(reason);
-	apply_expectation(r, test);
-	r->cur_test = -1;
-	if (ktap_on(r))
-		ktap_test_line(r, test);
-	fflush(r->out);
+	if (r->cur_test < 0)
+		err = "outcome without a running test";
+	else
+		end_test(r, &r->plan.suites[r->cur_suite].tests[r->cur_test], o, reason, false);
 	pthread_mutex_unlock(&r->lock);
-	return NULL;
+	return err;
 }
+
 const char *report_suite_end(struct report *r, int s)
 {
 	const char *err = NULL;
@@ -207,6 +213,7 @@ const char *report_suite_end(struct report *r, int s)
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
+
 void report_diag(struct report *r, const char *text)
 {
 	pthread_mutex_lock(&r->lock);
@@ -216,6 +223,7 @@ void report_diag(struct report *r, const char *text)
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
 }
+
 static void record_metric(struct report *r, const char *name, long long value, const char *unit,
 			  bool print)
 {
@@ -235,14 +243,17 @@ static void record_metric(struct report *r, const char *name, long long value, c
 		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", line);
 	pthread_mutex_unlock(&r->lock);
 }
+
 void report_metric(struct report *r, const char *name, long long value, const char *unit)
 {
 	record_metric(r, name, value, unit, true);
 }
+
 void report_record_metric(struct report *r, const char *name, long long value, const char *unit)
 {
 	record_metric(r, name, value, unit, false);
 }
+
 const char *report_done(struct report *r, int guest_status)
 {
 	const char *err = NULL;
@@ -258,6 +269,7 @@ const char *report_done(struct report *r, int guest_status)
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
+
 bool report_ended(struct report *r)
 {
 	bool ended;

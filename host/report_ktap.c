@@ -11,11 +11,13 @@ bool ktap_on(const struct report *r)
 {
 	return r->fmt == FMT_KTAP;
 }
+
 /* Guest text inside one KTAP line: control characters become '?'. */
 int ktap_char(char c)
 {
 	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
 }
+
 /* The version line comes first, before any diagnostic (a guest may PRINT before HELLO). */
 void ktap_version(struct report *r)
 {
@@ -24,6 +26,7 @@ void ktap_version(struct report *r)
 	r->version_printed = true;
 	fputs("KTAP version 1\n", r->out);
 }
+
 /* Print one diagnostic block, each line prefixed. */
 void ktap_diag(struct report *r, const char *indent, const char *text)
 {
@@ -40,6 +43,7 @@ void ktap_diag(struct report *r, const char *indent, const char *text)
 			p++;
 	}
 }
+
 void ktap_header(struct report *r, int nsuites)
 {
 	if (r->header_printed)
@@ -49,6 +53,7 @@ void ktap_header(struct report *r, int nsuites)
 	if (ktap_on(r))
 		fprintf(r->out, "1..%d\n", nsuites);
 }
+
 void ktap_test_line(struct report *r, const struct plan_test *t)
 {
 	static const char *const directive[] = {
@@ -68,6 +73,7 @@ void ktap_test_line(struct report *r, const struct plan_test *t)
 	}
 	fputc('\n', r->out);
 }
+
 void ktap_suite_line(struct report *r, int s, const char *directive)
 {
 	const struct plan_suite *suite = &r->plan.suites[s];
@@ -90,6 +96,7 @@ void ktap_suite_line(struct report *r, int s, const char *directive)
 		fprintf(r->out, " # SKIP all tests skipped");
 	fputc('\n', r->out);
 }
+
 void ktap_suite_open(struct report *r, int s)
 {
 	const struct plan_suite *suite = &r->plan.suites[s];
@@ -99,6 +106,7 @@ void ktap_suite_open(struct report *r, int s)
 		fprintf(r->out, INDENT "KTAP version 1\n" INDENT "# Subtest: %s\n" INDENT "1..%d\n",
 			suite->name, suite->nselected);
 }
+
 /* Emit every selected test of suite s that has no outcome as not run, saying why. */
 void ktap_close_tests(struct report *r, int s, const char *why)
 {
@@ -115,6 +123,7 @@ void ktap_close_tests(struct report *r, int s, const char *why)
 			ktap_test_line(r, test);
 	}
 }
+
 /* Give up suites [r->next_suite, upto) that have selected tests but never started. */
 void ktap_skip_suites(struct report *r, int upto, const char *why)
 {

@@ -28,6 +28,10 @@ void die_errno(int status, const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void warnx(const char *fmt, ...);
 
+/* Format a one-line reason into err (parsers' error convention) and return -1. */
+__attribute__((format(printf, 3, 4)))
+int errorf(char *err, size_t errlen, const char *fmt, ...);
+
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 
