@@ -14,7 +14,8 @@
 #include "util.h"
 
 #define CHECK_SUITE       "check"
-#define CHECK_TIMEOUT_S   5.0      /* per isolated check, unless --timeout says otherwise */
+#define CHECK_TIMEOUT_S   2.0      /* per isolated check, unless --timeout says otherwise */
+#define CHECK_CPUS        2        /* cross-CPU checks (TSC sync) need an AP */
 #define CHECK_WORKERS     2
 #define EMULATED_PER_EXIT 100      /* more emulated instructions per exit: CPL0 is emulated */
 
@@ -133,15 +134,15 @@ static void print_table(struct report *r, const struct plan_suite *checks, const
 	char line[512];
 
 	report_diag(r, "");
-	snprintf(line, sizeof(line), "%-28s %-34s %-44s %s", "check", "expected", "observed", "verdict");
+	snprintf(line, sizeof(line), "%-20s %-48s %-13s %s", "check", "expected", "verdict", "observed");
 	report_diag(r, line);
 	for (int i = 0; i < checks->ntests; i++) {
 		const struct launch_result *res = &jobs[i].res;
 		const struct plan_test *t = &checks->tests[i];
-		const char *obs = res->outcome == OUT_PASS ? "as expected" : res->reason;
+		const char *obs = res->outcome == OUT_PASS ? "as expected" : res->observed;
 
-		snprintf(line, sizeof(line), "%-28.28s %-34.34s %-44.44s %s", t->name,
-			 *res->expected ? res->expected : "as the SDM says", obs, verdict_name(t->outcome));
+		snprintf(line, sizeof(line), "%-20.20s %-48.48s %-13s %s", t->name,
+			 *res->expected ? res->expected : "as the SDM says", verdict_name(t->outcome), obs);
 		report_diag(r, line);
 	}
 }
@@ -183,6 +184,8 @@ int check_main(const struct opts *o)
 
 	if (run.timeout_s == CLI_DEFAULT_TIMEOUT_S)
 		run.timeout_s = CHECK_TIMEOUT_S;
+	if (run.cpus == 1)
+		run.cpus = CHECK_CPUS;
 	kvm_open(&kvm, NULL);
 	check_cpu_facts(kvm.supported_cpuid, &cf);
 	n = collect_jobs(&run, &image, &jobs, &names);

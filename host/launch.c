@@ -192,14 +192,21 @@ int launch(const struct opts *o, uint64_t start_ns)
 	return status;
 }
 
-/* A check states its architectural expectation as a line "expect: ..." in its log. */
-static void expected_line(const char *log, char *out, size_t len)
+/* A check states its architectural expectation as a line "expect: ..." in its log; what it
+ * saw is the first other line (the first failed check). */
+static void expected_line(const char *log, char *out, size_t len, char *seen, size_t seen_len)
 {
 	const char *p = log ? strstr(log, "expect: ") : NULL;
 
 	*out = '\0';
 	if (p && (p == log || p[-1] == '\n'))
 		snprintf(out, len, "%.*s", (int)strcspn(p + 8, "\n"), p + 8);
+	for (p = log; p && *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != '\0')) {
+		if (!strncmp(p, "expect: ", 8))
+			continue;
+		snprintf(seen, seen_len, "%.*s", (int)strcspn(p, "\n"), p);
+		return;
+	}
 }
 
 int launch_plan(const struct opts *o, struct plan *out)
@@ -245,10 +252,14 @@ int launch_one_test(const struct opts *o, const char *test, struct launch_result
 			res->outcome = pt->outcome;
 			if (pt->reason)
 				snprintf(res->reason, sizeof(res->reason), "%s", pt->reason);
-			expected_line(pt->log, res->expected, sizeof(res->expected));
+			snprintf(res->observed, sizeof(res->observed), "%s", res->reason);
+			expected_line(pt->log, res->expected, sizeof(res->expected), res->observed,
+				      sizeof(res->observed));
 		}
 	if (res->outcome == OUT_NOT_RUN && l->report.crash != OUT_NOT_RUN)
 		res->outcome = l->report.crash;
+	if (l->report.crash != OUT_NOT_RUN)
+		snprintf(res->observed, sizeof(res->observed), "%s", l->report.crash_summary);
 	res->insn_emulation = kvm_stat(l->vm.vcpus[0].fd, "insn_emulation");
 	res->exits = 0;
 	for (int i = 0; i < l->vm.ncpus; i++)

@@ -14,6 +14,7 @@ struct launch_result {
 	enum outcome outcome;     /* of the one selected test (or the crash) */
 	char reason[1024];        /* skip/xfail reason, failure or crash summary */
 	char expected[160];       /* the test's "expect: ..." line, if it printed one */
+	char observed[1024];      /* what the guest saw: its first diagnostic, or the crash */
 	int64_t insn_emulation;   /* vCPU 0's KVM statistic, -1 if unknown */
 	uint64_t exits;           /* exits to userspace, all vCPUs */
 };
