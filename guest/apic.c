@@ -10,6 +10,7 @@
 #include "pv.h"
 
 #define SVR_ENABLED (APIC_SPIV_APIC_ENABLED | 0xFFu)
+#define ICR_IDLE_POLLS 1000
 
 static inline volatile uint32_t *xapic_reg(uint32_t reg)
 {
@@ -20,9 +21,20 @@ static uint32_t xapic_read(uint32_t reg) { return *xapic_reg(reg); }
 static void xapic_write(uint32_t reg, uint32_t val) { *xapic_reg(reg) = val; }
 static uint32_t xapic_id(void) { return xapic_read(APIC_ID) >> 24; }
 
+/*
+ * Wait for the previous IPI to leave (delivery status idle, SDM Vol. 3A 11.6.1) before reusing
+ * the ICR, as Linux does in xAPIC mode; bounded, since a stuck bit must not hang the guest.
+ */
+static void xapic_icr_wait_idle(void)
+{
+	for (unsigned i = 0; i < ICR_IDLE_POLLS && (xapic_read(APIC_ICR) & APIC_ICR_BUSY); i++)
+		pause();
+}
+
 /* ICR2 first: the write to the low half sends the IPI (SDM Vol. 3A 11.6.1). */
 static void xapic_icr_write(uint32_t val, uint32_t dest)
 {
+	xapic_icr_wait_idle();
 	xapic_write(APIC_ICR2, dest << APIC_ICR2_DEST_SHIFT);
 	xapic_write(APIC_ICR, val);
 }
@@ -80,6 +92,27 @@ void apic_init(void)
 		wrmsr(MSR_IA32_APICBASE, base | MSR_IA32_APICBASE_ENABLE);
 	this_cpu()->apic = (base & MSR_IA32_APICBASE_EXTD) ? &x2apic_ops : &xapic_ops;
 	apic_sw_enable();	/* LVTs stay masked and TPR 0 as after reset */
+}
+
+/*
+ * An AP's setup, cheap on purpose (every AP runs it at bring-up): one RDMSR, a WRMSR only if the
+ * mode changes, the SVR write. INIT keeps EN and the mode (SDM Vol. 3A 11.12.5.1); x2APIC ->
+ * xAPIC has to pass through disabled. Returns IA32_APIC_BASE as found.
+ */
+uint64_t apic_init_mode(int x2apic)
+{
+	uint64_t base = rdmsr(MSR_IA32_APICBASE);
+	uint64_t off = base & ~(uint64_t)(MSR_IA32_APICBASE_ENABLE | MSR_IA32_APICBASE_EXTD);
+	uint64_t want = off | MSR_IA32_APICBASE_ENABLE | (x2apic ? MSR_IA32_APICBASE_EXTD : 0);
+	const struct apic_ops *ops = x2apic ? &x2apic_ops : &xapic_ops;
+
+	if ((base & MSR_IA32_APICBASE_EXTD) && !x2apic)
+		wrmsr(MSR_IA32_APICBASE, off);
+	if (want != base)
+		wrmsr(MSR_IA32_APICBASE, want);
+	this_cpu()->apic = ops;
+	ops->write(APIC_SPIV, SVR_ENABLED);
+	return base;
 }
 
 /* xAPIC -> x2APIC is a legal transition (SDM Vol. 3A 11.12.5). */

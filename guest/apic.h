@@ -23,6 +23,7 @@ static inline void apic_icr_write(uint32_t val, uint32_t dest) { this_cpu()->api
 static inline uint32_t apic_id(void) { return this_cpu()->apic->id(); }
 
 void apic_init(void);                 /* pick the ops for the current mode, software-enable */
+uint64_t apic_init_mode(int x2apic);  /* APs: enter the mode, software-enable; old APIC base */
 int apic_x2apic_supported(void);      /* CPUID.01H:ECX[21] */
 int apic_x2apic_mode(void);           /* IA32_APIC_BASE.EXTD */
 int apic_enable_x2apic(void);         /* xAPIC -> x2APIC; -1 if not supported */

@@ -31,6 +31,7 @@ struct idt_ptr {
 extern const uint64_t isr_stub_table[IDT_VECTORS];    /* boot/isr.asm */
 
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
+static const struct idt_ptr idtr = { sizeof(idt) - 1, (uintptr_t)idt };
 static irq_handler_t handlers[IDT_VECTORS];
 static uint32_t unexpected_irqs;
 
@@ -54,7 +55,6 @@ static uint64_t gate_lo(uint64_t addr)
  */
 void idt_init(void)
 {
-	struct idt_ptr p = { sizeof(idt) - 1, (uintptr_t)idt };
 	uint64_t first = isr_stub_table[0], last = isr_stub_table[IDT_VECTORS - 1];
 	volatile uint64_t *g = (volatile uint64_t *)idt;
 
@@ -71,7 +71,13 @@ void idt_init(void)
 		for (unsigned v = 0; v < IDT_VECTORS; v++)
 			g[2 * v] = gate_lo(isr_stub_table[v]);
 	}
-	__asm__ volatile("lidt %0" : : "m"(p) : "memory");
+	idt_load();
+}
+
+/* APs share the BSP's table: one lidt each. */
+void idt_load(void)
+{
+	__asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
 }
 
 void idt_set_handler(uint8_t vec, irq_handler_t fn)

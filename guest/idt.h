@@ -30,6 +30,7 @@ typedef void (*irq_handler_t)(struct frame *f);
 #define SPURIOUS_VECTOR 0xFF            /* APIC SVR vector: no EOI (SDM Vol. 3A 11.9) */
 
 void idt_init(void);
+void idt_load(void);                  /* lidt of the shared table (APs) */
 /* Handlers are global (all CPUs). An interrupt handler sends its own EOI (apic_eoi()). */
 void idt_set_handler(uint8_t vec, irq_handler_t fn);
 void idt_dispatch(struct frame *f);

@@ -7,7 +7,9 @@
 #include "cpu.h"
 #include "idt.h"
 #include "percpu.h"
+#include "platform.h"
 #include "pv.h"
+#include "smp.h"
 #include "test.h"
 #include "timer.h"
 
@@ -20,11 +22,12 @@ static void pic_mask(void)
 	outb(PORT_PIC2_DATA, 0xFF);
 }
 
-/* RDI from the host, or 0 / garbage without irqlab boot parameters. */
+/* RDI from the host; 0 (or garbage) without irqlab boot parameters, as after the multiboot
+ * entry: then the platform says what the machine is (fw_cfg or ACPI, guest/platform.c). */
 static const struct pv_boot *boot_params(const struct pv_boot *boot)
 {
 	if (!boot || boot->magic != PV_BOOT_MAGIC || boot->version != PV_VERSION)
-		return 0;
+		return platform_boot_params();
 	return boot;
 }
 
@@ -38,5 +41,6 @@ void kmain(struct pv_boot *raw)
 	apic_init();         // xAPIC/x2APIC ops, SVR software enable
 	timer_init(boot);    // TSC rate
 	pv_init(boot);       // irqlab port or KTAP on COM1
+	smp_init(boot);      // AP trampoline at LAYOUT_TRAMPOLINE; APs start on demand (smp_boot)
 	test_run_all(boot);  // suites, then PV_DONE
 }

@@ -15,7 +15,12 @@ static uint32_t cpuid_apic_id(void)
 
 void percpu_init(void)
 {
-	uint32_t id = cpuid_apic_id();
+	percpu_init_id(cpuid_apic_id());
+}
+
+/* APs: the trampoline already read the APIC ID from CPUID (smp.c's ap_main) */
+void percpu_init_id(uint32_t id)
+{
 	struct percpu *c = &percpus[id < MAX_CPUS ? id : 0];
 
 	c->self = c;

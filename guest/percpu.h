@@ -34,5 +34,6 @@ static inline struct percpu *this_cpu(void)
 }
 
 void percpu_init(void);
+void percpu_init_id(uint32_t apic_id);
 
 #endif
