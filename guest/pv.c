@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "percpu.h"
 #include "pv.h"
+#include "pv_serial.h"
 #include "test.h"
 
 #define EXIT_CRASH 2 /* isa-debug-exit value after a fault or abort: QEMU exits with 5 */
@@ -283,4 +284,17 @@ void pv_done(enum pv_exit status)
 		return;
 	}
 	outb(PORT_DEBUG_EXIT, (uint8_t)status);	/* QEMU exits with (status << 1) | 1 */
+}
+
+int pv_request(uint64_t arg[PV_ARGS])
+{
+	struct pv_msg *m;
+
+	if (!pv_irqlab())
+		return pv_serial_request(arg, ktap.indent);	/* QEMU: the harness on COM1 */
+	m = msg(PV_CMD_REQUEST);
+	memcpy(m->arg, arg, sizeof(m->arg));
+	send(m);
+	memcpy(arg, m->arg, sizeof(m->arg));
+	return m->ret;
 }

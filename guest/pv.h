@@ -30,5 +30,11 @@ void pv_fault(uint64_t vector, uint64_t err, uint64_t rip, uint64_t cr2, uint64_
 __attribute__((noreturn, format(printf, 3, 4)))
 void pv_abort(const char *file, int line, const char *fmt, ...);
 void pv_done(enum pv_exit status);
+/*
+ * PV_CMD_REQUEST: arg[0] = enum pv_req, arg[1..] its parameters; the host's reply arg[] is copied
+ * back. Returns the host's ret (0 or -PV_E*), -PV_ENOSYS without irqlab. An NMI or #MC the request
+ * raises on this CPU arrives before the reply is read: their handlers must not send messages.
+ */
+int pv_request(uint64_t arg[PV_ARGS]);
 
 #endif
