@@ -83,6 +83,14 @@ static const struct pio_handler pio_table[] = {
 	{ PORT_FW_CFG, PORT_FW_CFG_LAST, pio_fw_cfg },
 };
 
+enum exit_verdict exit_pio(struct exit_ctx *ctx, uint16_t port, int is_write, int size, uint32_t *val)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(pio_table); k++)
+		if (port >= pio_table[k].first && port <= pio_table[k].last)
+			return pio_table[k].fn(ctx, port, is_write, size, val);
+	return pio_absent(val, is_write);
+}
+
 static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 {
 	const uint32_t size = run->io.size, count = run->io.count;
@@ -95,15 +103,11 @@ static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 	    (uint64_t)size * count > ctx->run_size - run->io.data_offset)  /* no wrap-around */
 		return EXITV_UNEXPECTED;
 	for (uint32_t i = 0; i < count && v == EXITV_CONTINUE; i++, data += size) {
-		const struct pio_handler *h = NULL;
 		uint32_t val = 0;
 
-		for (size_t k = 0; k < ARRAY_SIZE(pio_table) && !h; k++)
-			if (run->io.port >= pio_table[k].first && run->io.port <= pio_table[k].last)
-				h = &pio_table[k];
 		if (is_write)
 			memcpy(&val, data, size);
-		v = h ? h->fn(ctx, run->io.port, is_write, (int)size, &val) : pio_absent(&val, is_write);
+		v = exit_pio(ctx, run->io.port, is_write, (int)size, &val);
 		if (!is_write)
 			memcpy(data, &val, size);
 	}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "coalesced.h"
 #include "debug_exit.h"
 #include "fw_cfg.h"
 #include "ioapic.h"
@@ -22,6 +23,7 @@ struct exit_ctx {
 	struct fw_cfg *fw_cfg;             /* NULL: absent */
 	struct machine_exit *mexit;       /* debug-exit / shutdown port state; NULL: absent */
 	struct ioapic *ioapic;            /* userspace IOAPIC (--irqchip split); NULL: absent */
+	struct coalesced *coalesced;      /* COM1 writes queued by KVM; NULL: none */
 	size_t run_size;          /* bytes mapped at the struct kvm_run (bounds for io.data_offset) */
 };
 
@@ -36,6 +38,9 @@ enum exit_verdict {
 };
 
 enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run);
+
+/* One port access through the handler table (absent ports read all-ones). */
+enum exit_verdict exit_pio(struct exit_ctx *ctx, uint16_t port, int is_write, int size, uint32_t *val);
 
 /* The name of a KVM exit reason, for diagnostics. */
 const char *exit_reason_name(uint32_t reason);

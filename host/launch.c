@@ -173,7 +173,8 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				 .patterns = l->o.tests, .list = l->o.list, .list_out = list_out,
 				 .ncpus = l->o.cpus };
 	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
-				     .mexit = &l->mexit, .ioapic = l->vm.ioapic };
+				     .mexit = &l->mexit, .ioapic = l->vm.ioapic,
+				     .coalesced = &l->vm.coalesced };
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
 	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
 	mce_stop_injector();

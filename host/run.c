@@ -133,6 +133,7 @@ void run_vm(struct vm *vm, const struct exit_ctx *devices, double timeout_s)
 	stop_threads(vm, &ctl);
 	if (!stopped && !report_ended(devices->pv->report))
 		report_timeout(vm, devices->pv, timeout_s);
+	coalesced_drain(devices->coalesced, &vm->vcpus[0].ectx);
 	serial_flush(devices->serial);
 	pthread_cond_destroy(&ctl.cond);
 	pthread_mutex_destroy(&ctl.lock);

@@ -168,6 +168,7 @@ void *vcpu_thread(void *arg)
 		v->run_ns += now_ns() - t;
 		v->exits++;
 		vcpu_serve_calls(v);
+		coalesced_drain(v->ectx.coalesced, &v->ectx); /* queued COM1 output comes first */
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -83,6 +83,16 @@ static void create_vcpus(struct vm *vm)
 	vm->tsc_khz = (uint32_t)kvm_ioctl(vm->vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
 }
 
+/* The coalesced ring's page inside vCPU 0's mapping (KVM_CAP_COALESCED_MMIO gives its offset). */
+static void *coalesced_ring_page(struct vm *vm)
+{
+	long page = sysconf(_SC_PAGESIZE), off = kvm_cap(vm->fd, KVM_CAP_COALESCED_MMIO);
+
+	if (off <= 0 || (off + 1) * page > vm->kvm.run_size)
+		return NULL;
+	return (char *)vm->vcpus[0].run + off * page;
+}
+
 /*
  * The order matters: creating the irqchip before the memory slot costs ~6 ms here
  * (platform.md), and the irqchip and routes must exist before the vCPUs are created.
@@ -106,6 +116,7 @@ void vm_create(struct vm *vm, const struct vm_config *cfg)
 	create_userspace_ioapic(vm);   /*    split: irqlab's IOAPIC, delivering by MSI */
 	enable_x2apic_api(vm);         /* 5. 32-bit APIC IDs, before any vCPU */
 	create_vcpus(vm);              /* 6. vCPUs, each with its CPUID */
+	coalesced_setup(vm, &vm->coalesced, coalesced_ring_page(vm)); /* COM1 writes without exits */
 }
 
 void vm_defer_teardown(struct vm *vm)

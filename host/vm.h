@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "coalesced.h"
 #include "kvm.h"
 #include "mem.h"
 
@@ -31,6 +32,7 @@ struct vm {
 	int mce_banks;            /* 0: machine checks not set up */
 	struct irq_routes *irq;   /* irq.c: GSI routes, irqfds */
 	struct ioapic *ioapic;    /* ioapic.c: the userspace IOAPIC with --irqchip split */
+	struct coalesced coalesced; /* coalesced.c: COM1 output without exits */
 	int teardown_pipe;        /* vm_defer_teardown(): held open until exit */
 };
 
