@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# README command 2: install what is missing, build, run every test (unit, end-to-end, bad guests),
-# then the same tests with the host built under ASan+UBSan. .ci/run calls this.
+# README command 2: install what is missing, build, run every test (unit, end-to-end, bad guests,
+# multiboot, QEMU TCG/KVM and OVMF, lint), then the host's tests again under ASan+UBSan, and
+# close with one summary line. .ci/run calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ci/deps.sh
 irqlab_install_deps
 irqlab_build build
-meson test -C build --print-errorlogs "$@"
-bash ci/asan.sh
+status=0
+meson test -C build --print-errorlogs "$@" || status=1
+bash ci/asan.sh || status=1
+python3 ci/summary.py build build-asan || status=1
+exit $status
