@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,10 +46,12 @@ static char *builtin_path(void)
 	    "build it with ninja or give an image path", BUILTIN_NAME, IRQLAB_GUEST_DIR);
 }
 
-static void read_all(struct image *img, int fd, uint64_t max)
+/* The image is mapped, not copied: the loader touches only the headers and the loadable
+ * segments, never the debug sections. (Truncating the file while irqlab starts is on the user.) */
+static void map_file(struct image *img, int fd, uint64_t max)
 {
 	struct stat st;
-	size_t got = 0;
+	void *p;
 
 	if (fstat(fd, &st) < 0)
 		die_errno(EXIT_USAGE, "%s", img->path);
@@ -58,16 +61,13 @@ static void read_all(struct image *img, int fd, uint64_t max)
 		die(EXIT_USAGE, "%s: image of %lld bytes is larger than guest RAM", img->path,
 		    (long long)st.st_size);
 	img->len = (size_t)st.st_size;
-	img->data = xcalloc(1, img->len ? img->len : 1);
-	while (got < img->len) {
-		ssize_t r = read(fd, img->data + got, img->len - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			die(EXIT_USAGE, "%s: read failed or file shrank", img->path);
-		got += (size_t)r;
-	}
+	if (!img->len)
+		return;
+	p = mmap(NULL, img->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		die_errno(EXIT_USAGE, "%s: cannot map it", img->path);
+	img->data = p;
+	img->mapped = true;
 }
 
 void image_read(struct image *img, const char *path, uint64_t max)
@@ -79,13 +79,16 @@ void image_read(struct image *img, const char *path, uint64_t max)
 	fd = open(img->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		die_errno(EXIT_USAGE, "%s", img->path);
-	read_all(img, fd, max);
+	map_file(img, fd, max);
 	close(fd);
 }
 
 void image_free(struct image *img)
 {
 	free(img->path);
-	free(img->data);
+	if (img->mapped)
+		munmap(img->data, img->len);
+	else
+		free(img->data);
 	memset(img, 0, sizeof(*img));
 }

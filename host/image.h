@@ -3,13 +3,15 @@
 #ifndef IRQLAB_HOST_IMAGE_H
 #define IRQLAB_HOST_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct image {
 	char *path;
-	uint8_t *data;
+	uint8_t *data;            /* NULL for an empty file */
 	size_t len;
+	bool mapped;              /* data is a read-only mapping of the file */
 };
 
 /* Read `path`, or the built-in guest if NULL, refusing files larger than `max`. Dies with

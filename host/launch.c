@@ -106,7 +106,8 @@ static void write_multiboot_state(struct launch *l)
 	sprintf(cmdline, "%s%s%s", name, l->o.append ? " " : "", l->o.append ? l->o.append : "");
 	if (l->o.initrd) {
 		image_read(&initrd, l->o.initrd, vm->mem.size);
-		args = (struct mb_args){ cmdline, initrd.data, initrd.len, l->o.initrd };
+		args = (struct mb_args){ cmdline, initrd.data ? initrd.data : (const uint8_t *)"", initrd.len,
+					 l->o.initrd }; /* an empty file is still a module */
 	}
 	elf_load(l->img.data, &l->elf, &vm->mem);     /* the kernel at its load addresses */
 	boot32_write_gdt(&vm->mem);                   /* flat segments for the 32-bit entry */
