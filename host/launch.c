@@ -188,7 +188,7 @@ int launch(const struct opts *o, uint64_t start_ns)
 	int status = final_status(l);                                /* exit status, reports written */
 
 	if (l->o.stats)
-		stats_print(&l->vm, &l->report, start_ns);
+		stats_print(&l->vm, &l->report, l->pv.request_ns, start_ns);
 	vm_defer_teardown(&l->vm);                                   /* the kernel's VM teardown off our path */
 	launch_free(l);
 	return status;

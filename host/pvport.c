@@ -268,7 +268,10 @@ static const char *on_abort(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 
 static const char *on_request(struct pv_ctx *ctx, struct pv_in *in, enum pv_action *act)
 {
+	uint64_t t0 = now_ns();
+
 	in->m.ret = request_dispatch(ctx, in->cpu, in->m.arg);
+	__atomic_add_fetch(&ctx->request_ns, now_ns() - t0, __ATOMIC_RELAXED);
 	return NULL;
 }
 

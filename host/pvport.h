@@ -21,6 +21,7 @@ struct pv_ctx {
 	struct plan *list_out;  /* with list: hand the plan over here instead of printing it */
 	int ncpus;
 	bool listed;            /* --list printed the plan */
+	uint64_t request_ns;    /* time spent doing what the guest requested (--stats) */
 	int usage_error;        /* set when --test selects nothing: exit 2 */
 };
 

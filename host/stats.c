@@ -44,7 +44,7 @@ static long long us_since(uint64_t start, uint64_t t)
 	return t ? (long long)(t - start) / 1000 : -1;
 }
 
-void stats_print(const struct vm *vm, const struct report *r, uint64_t start_ns)
+void stats_print(const struct vm *vm, const struct report *r, uint64_t request_ns, uint64_t start_ns)
 {
 	const struct vcpu *bsp = &vm->vcpus[0];
 	uint64_t exits = 0;
@@ -53,9 +53,10 @@ void stats_print(const struct vm *vm, const struct report *r, uint64_t start_ns)
 		exits += vm->vcpus[i].exits;
 	fprintf(stderr,
 		"irqlab-stats: first_run_us=%lld hello_us=%lld done_us=%lld exit_us=%lld "
-		"bsp_kvm_run_us=%llu exits=%llu rss_kib=%ld guest_kib=%llu\n",
+		"bsp_kvm_run_us=%llu request_us=%llu exits=%llu rss_kib=%ld guest_kib=%llu\n",
 		us_since(start_ns, bsp->first_run_ns), us_since(start_ns, r->hello_ns),
 		us_since(start_ns, r->end_ns), us_since(start_ns, now_ns()),
-		(unsigned long long)bsp->run_ns / 1000, (unsigned long long)exits, peak_rss_kib(),
+		(unsigned long long)bsp->run_ns / 1000, (unsigned long long)request_ns / 1000,
+		(unsigned long long)exits, peak_rss_kib(),
 		(unsigned long long)guest_resident_kib(&vm->mem));
 }

@@ -9,6 +9,6 @@
 #include "vm.h"
 
 /* Print "irqlab-stats: key=value ..." (times in microseconds since `start_ns`). */
-void stats_print(const struct vm *vm, const struct report *r, uint64_t start_ns);
+void stats_print(const struct vm *vm, const struct report *r, uint64_t request_ns, uint64_t start_ns);
 
 #endif
