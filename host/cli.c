@@ -29,6 +29,7 @@ const char cli_usage[] =
 	"  --serial DEST       guest COM1 output: stderr (default), - for stdout, none, or a file\n"
 	"  --stats             timing and memory figures on stderr (bench/bench.py reads them)\n"
 	"  --mce-banks N       machine-check banks per vCPU (default 10, 0 = no MCE)\n"
+	"  --cpu-vendor V      CPUID vendor the guest sees: host (default), intel or amd\n"
 	"  --inject-mce SPEC   cpu=N,bank=N,status=X[,addr=X,misc=X,mcg=X,after=MS]: inject a\n"
 	"                      machine check MS ms after start (repeatable; docs/cli.md)\n"
 	"multiboot kernels:\n"
@@ -134,6 +135,10 @@ static enum cli_result set_value(struct opts *o, const char *name, const char *v
 		o->append = val;
 	} else if (!strcmp(name, "initrd")) {
 		o->initrd = val;
+	} else if (!strcmp(name, "cpu-vendor")) {
+		if (strcmp(val, "host") && strcmp(val, "intel") && strcmp(val, "amd"))
+			return fail(err, n, "--cpu-vendor: '%s' is not 'host', 'intel' or 'amd'", val);
+		o->vendor = !strcmp(val, "intel") ? VENDOR_INTEL : !strcmp(val, "amd") ? VENDOR_AMD : VENDOR_HOST;
 	} else if (!strcmp(name, "exit-status")) {
 		if (strcmp(val, "irqlab") && strcmp(val, "qemu"))
 			return fail(err, n, "--exit-status: '%s' is not 'irqlab' or 'qemu'", val);
@@ -146,7 +151,8 @@ static enum cli_result set_value(struct opts *o, const char *name, const char *v
 }
 
 static const char *const valued[] = { "cpus", "mem", "irqchip", "timeout", "test", "format", "junit",
-				      "serial", "append", "initrd", "exit-status", "mce-banks", "inject-mce" };
+				      "serial", "append", "initrd", "exit-status", "mce-banks", "inject-mce",
+				      "cpu-vendor" };
 
 static enum cli_result parse_option(struct opts *o, int argc, char **argv, int *i, char *err, size_t n)
 {

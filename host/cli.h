@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "guest_cpuid.h"
 #include "mce.h"
 #include "report.h"
 
@@ -33,6 +34,7 @@ struct opts {
 	const char *append;       /* --append: kernel arguments after argv[0] */
 	const char *initrd;       /* --initrd: one multiboot module (an env file, say) */
 	bool qemu_status;         /* --exit-status qemu: exit as QEMU would */
+	enum cpu_vendor vendor;   /* --cpu-vendor */
 	bool mem_given, serial_given;
 	int mce_banks;            /* --mce-banks (default MCE_DEFAULT_BANKS; 0 = none) */
 	bool mce_banks_given;

@@ -55,7 +55,24 @@ static void patch_topology(struct kvm_cpuid_entry2 *e, uint32_t apic_id, int ncp
 	}
 }
 
-struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *supported, uint32_t apic_id, int ncpus)
+/* Leaf 0's EBX, EDX, ECX spell the vendor; AMD repeats it in leaf 0x80000000, Intel has zeros. */
+static void patch_vendor(struct kvm_cpuid_entry2 *e, enum cpu_vendor vendor)
+{
+	const char *name = vendor == VENDOR_INTEL ? "GenuineIntel" : "AuthenticAMD";
+
+	if (vendor == VENDOR_HOST || (e->function != 0 && e->function != 0x80000000))
+		return;
+	if (e->function == 0x80000000 && vendor == VENDOR_INTEL) {
+		e->ebx = e->ecx = e->edx = 0;
+		return;
+	}
+	memcpy(&e->ebx, name, 4);
+	memcpy(&e->edx, name + 4, 4);
+	memcpy(&e->ecx, name + 8, 4);
+}
+
+struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *supported, uint32_t apic_id, int ncpus,
+				  enum cpu_vendor vendor)
 {
 	size_t size = sizeof(*supported) + supported->nent * sizeof(supported->entries[0]);
 	struct kvm_cpuid2 *c = xcalloc(1, size);
@@ -64,6 +81,7 @@ struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *supported, uint32_t a
 	for (uint32_t i = 0; i < c->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &c->entries[i];
 
+		patch_vendor(e, vendor);
 		if (e->function == 1)
 			patch_leaf1(e, apic_id, ncpus);
 		else if (e->function == 0xB || e->function == 0x1F)

@@ -158,7 +158,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
 	classify_image(l);                                           /* native ELF64 or multiboot */
 	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
-	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip };
+	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip, l->o.vendor };
 	vm_create(&l->vm, &cfg);                                     /* slots, irqchip, routes, vCPUs */
 	mce_setup(&l->vm, l->o.mce_banks,                            /* machine-check banks */
 		  l->o.mce_banks_given || l->o.ninject);

@@ -28,7 +28,7 @@ void vcpu_create(struct vm *vm, struct vcpu *v, int id)
 	v->run = mmap(NULL, vm->kvm.run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
 		die_errno(EXIT_SKIP, "mmap of vCPU %d's kvm_run", id);
-	cpuid = cpuid_for_vcpu(vm->kvm.supported_cpuid, (uint32_t)id, vm->ncpus);
+	cpuid = cpuid_for_vcpu(vm->kvm.supported_cpuid, (uint32_t)id, vm->ncpus, vm->vendor);
 	kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 	free(cpuid);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "coalesced.h"
+#include "guest_cpuid.h"
 #include "kvm.h"
 #include "mem.h"
 
@@ -19,6 +20,7 @@ struct vm_config {
 	int ncpus;
 	uint64_t mem_size;
 	bool split_irqchip;
+	enum cpu_vendor vendor;
 };
 
 struct vm {
@@ -26,6 +28,7 @@ struct vm {
 	int fd;
 	struct guest_mem mem;
 	bool split_irqchip;
+	enum cpu_vendor vendor;
 	int ncpus;
 	struct vcpu *vcpus;
 	uint32_t tsc_khz;

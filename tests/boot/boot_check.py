@@ -51,6 +51,8 @@ CASES = {
     "mem256": case((0, 1), 2, module=env(2, 256), opts=["--mem", "256M"]),
     "run_verb": case((0, 1), 2, "argc=2", env(2), verb="run"),
     "aout": case((0, 1), 4, "argc=2", env(4)),  # meson runs it with the a.out-kludge kernel
+    "vendor_intel": case((0, 1), 1, "argc=3 vendor=GenuineIntel", opts=["--cpu-vendor", "intel"]),
+    "vendor_amd": case((0, 1), 1, "argc=3 vendor=AuthenticAMD", opts=["--cpu-vendor", "amd"]),
     "exit0": case((0, 1), 1, "exit=0"),
     "exit1": case((1, 3), 1, "exit=1"),
     "exit38": case((77, 77), 1, "exit=38"),

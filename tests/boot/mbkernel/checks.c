@@ -137,6 +137,27 @@ void check_argv0(const struct boot *b)
 	}
 }
 
+/* `vendor=NAME` on the command line: CPUID leaf 0 spells NAME (irqlab --cpu-vendor). */
+void check_vendor(const struct boot *b)
+{
+	const char *want = arg_value(b, "vendor=");
+	uint32_t a = 0, regs[3];
+	char name[13];
+
+	if (!want) {
+		tap_skip("vendor", "no vendor=");
+		return;
+	}
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(regs[0]), "=d"(regs[1]), "=c"(regs[2]));
+	memcpy(name, regs, 12);
+	name[12] = '\0';
+	if (!tap_ok(has_prefix(want, name), "vendor")) {
+		puts("# CPUID vendor ");
+		puts(name);
+		putc('\n');
+	}
+}
+
 /* `argc=N` on the command line: the loader passed exactly N words, argv[0] included. */
 void check_argc(const struct boot *b)
 {

@@ -9,7 +9,7 @@
  */
 #include "mbk.h"
 
-#define NCHECKS 13
+#define NCHECKS 14
 
 static void mask_pic(void)
 {
@@ -91,6 +91,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	check_mem_sizes(&b);
 	check_argv0(&b);
 	check_argc(&b);
+	check_vendor(&b);
 	check_module(&b);
 	check_env(&b);
 	check_fwcfg(&b);

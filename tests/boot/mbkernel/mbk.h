@@ -82,6 +82,7 @@ void check_mem_sizes(const struct boot *b);
 void check_mmap(const struct boot *b);
 void check_argv0(const struct boot *b);
 void check_argc(const struct boot *b);
+void check_vendor(const struct boot *b);
 void check_module(const struct boot *b);
 void check_env(const struct boot *b);
 void check_fwcfg(const struct boot *b);
