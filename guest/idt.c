@@ -85,6 +85,14 @@ void idt_set_handler(uint8_t vec, irq_handler_t fn)
 	handlers[vec] = fn;
 }
 
+/* The image lies below 4 GiB: only the gate's lower half changes, in one 8-byte store. */
+void idt_set_gate(uint8_t vec, void (*entry)(void))
+{
+	uint64_t addr = entry ? (uintptr_t)entry : isr_stub_table[vec];
+
+	((volatile uint64_t *)idt)[2 * vec] = gate_lo(addr);
+}
+
 static __attribute__((noreturn)) void fatal_exception(struct frame *f)
 {
 	pv_fault(f->vector, f->error, f->rip, read_cr2(), f->rsp);

@@ -33,6 +33,12 @@ void idt_init(void);
 void idt_load(void);                  /* lidt of the shared table (APs) */
 /* Handlers are global (all CPUs). An interrupt handler sends its own EOI (apic_eoi()). */
 void idt_set_handler(uint8_t vec, irq_handler_t fn);
+/*
+ * A raw entry for one vector in place of its isr.asm stub (NULL: the stub again), for paths that
+ * cannot afford the stub's frame and C dispatch. The entry gets only the CPU's frame: it keeps
+ * the interrupted code's registers, sends its own EOI and ends with iretq. Shared by all CPUs.
+ */
+void idt_set_gate(uint8_t vec, void (*entry)(void));
 void idt_dispatch(struct frame *f);
 
 /*

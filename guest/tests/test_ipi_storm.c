@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Suite `ipi`: the IPI storm and the round-trip latency.
+ * Suite `ipi`: the IPI storm and the round-trip latency (its timed path: tests/ipi_fast.asm).
  *
  * Storm: up to STORM_MAX_CPUS CPUs each send K fixed IPIs to every other participant, with one
  * vector per sender so each receiver keeps per-sender counts. IRR holds one pending interrupt per
@@ -14,6 +14,7 @@
 #include "apic.h"
 #include "cpu.h"
 #include "idt.h"
+#include "ipi_fast.h"
 #include "ipi_suite.h"
 #include "lib.h"
 #include "pv.h"
@@ -193,26 +194,24 @@ void storm(void)
 }
 
 /* --- round trip: ping-pong with both sides halted -------------------------------------- */
-static volatile uint32_t rt_pongs;
-static volatile uint64_t rt_stamp;
-static uint32_t rt_reply_to;
+/*
+ * The timed path is tests/ipi_fast.asm, as lean as bench/ipi-floor.asm: the initiator reads the
+ * TSC, pings and waits in `sti; hlt`; the responder, halted in a loop of its own (on_cpu_async),
+ * takes the ping in a raw entry that sends the pong and the EOI; the initiator's raw entry takes
+ * the pong and sends the EOI, and the TSC is read once its hlt loop sees the pong. The entries are
+ * the ping and pong vectors' IDT gates only while the responder's loop runs.
+ */
 static uint64_t rt_ns[RT_ROUNDS];
 
-static void rt_on_ping(struct frame *f)
+static void rt_gates(int x2apic, bool on)
 {
-	apic_icr_write(APIC_DM_FIXED | PONG_VEC, rt_reply_to);
-	apic_eoi();
+	idt_set_gate(PING_VEC, !on ? 0 : x2apic ? ipi_fast_ping_x2apic : ipi_fast_ping_xapic);
+	idt_set_gate(PONG_VEC, !on ? 0 : x2apic ? ipi_fast_pong_x2apic : ipi_fast_pong_xapic);
 }
 
-static void rt_on_pong(struct frame *f)
-{
-	rt_stamp = rdtsc();
-	rt_pongs++;
-	apic_eoi();
-}
-
-/* The peer is back in its idle hlt: halts = wakeups + 1 (smp_call.c). No exits needed here. */
-static bool peer_halted(const struct smp_cpu *c, uint64_t deadline)
+/* The peer is in its idle loop's hlt (smp_call.c), so the call IPI below is what wakes it and
+ * does not stay pending to wake the loop it starts. */
+static bool peer_idle(const struct smp_cpu *c, uint64_t deadline)
 {
 	while (c->halts != c->wakeups + 1)
 		if (rdtsc() >= deadline)
@@ -220,30 +219,72 @@ static bool peer_halted(const struct smp_cpu *c, uint64_t deadline)
 	return true;
 }
 
-static uint32_t rt_measure(uint32_t peer)
+/* Precomputed ICR values and the gates, then the responder's loop (on_cpu_async fences first). */
+static int rt_start(uint32_t peer, int x2apic, uint64_t deadline)
+{
+	uint32_t self = this_cpu()->apic_id, shift = x2apic ? 0 : APIC_ICR2_DEST_SHIFT;
+	int err = SMP_ETIMEDOUT;
+
+	ipi_fast_ping_icr = APIC_DM_FIXED | PING_VEC;
+	ipi_fast_ping_dest = peer << shift;
+	ipi_fast_pong_icr = APIC_DM_FIXED | PONG_VEC;
+	ipi_fast_pong_dest = self << shift;
+	ipi_fast_pongs = ipi_fast_halts = ipi_fast_wakeups = ipi_fast_stop = 0;
+	rt_gates(x2apic, true);
+	if (peer_idle(&smp_cpus[peer], deadline))
+		err = on_cpu_async(peer, x2apic ? ipi_fast_respond_x2apic : ipi_fast_respond_xapic, 0);
+	if (err)
+		rt_gates(x2apic, false);
+	return check(!err, "ping-pong: on_cpu_async(%u): %s", peer, smp_strerror(err)) ? 0 : -1;
+}
+
+/* Full barrier first: a WRMSR to the x2APIC ICR may pass earlier stores (SDM Vol. 3A 11.12.3). */
+static void rt_stop(uint32_t peer, int x2apic)
+{
+	int err;
+
+	ipi_fast_stop = 1;
+	__asm__ volatile("lock orq $0, (%%rsp)" ::: "memory", "cc");
+	apic_icr_write(APIC_DM_FIXED | SMP_WAKE_VEC, peer);
+	err = on_cpu_wait(peer, 0, IPI_WAIT_US);
+	rt_gates(x2apic, false);        /* a late ping or pong now shows as an unexpected interrupt */
+	check(!err, "ping-pong: APIC ID %u did not leave its wait loop: %s", peer, smp_strerror(err));
+}
+
+/*
+ * The responder is back in its hlt since the last time: it woke (wakeups moved on from *seen) and
+ * entered hlt again (halts = wakeups + 1). Wakeups are read first: the loop bumps them second.
+ */
+static bool peer_halted(uint32_t *seen, uint64_t deadline)
+{
+	uint32_t w;
+
+	while ((w = ipi_fast_wakeups) == *seen || ipi_fast_halts != w + 1)
+		if (rdtsc() >= deadline)
+			return false;
+	*seen = w;
+	return true;
+}
+
+static uint32_t rt_measure(uint32_t peer, int x2apic)
 {
 	uint64_t deadline = rdtsc() + us_to_tsc((uint64_t)RT_TIMEOUT_US * (RT_ROUNDS + RT_WARMUP));
-	uint32_t r;
-	uint64_t t0;
+	uint32_t (*round)(uint32_t, uint64_t) = x2apic ? ipi_fast_round_x2apic : ipi_fast_round_xapic;
+	uint32_t r, ticks, seen = ~0u;
 
-	rt_pongs = 0;
-	rt_reply_to = this_cpu()->apic_id;
-	idt_set_handler(PING_VEC, rt_on_ping);
-	idt_set_handler(PONG_VEC, rt_on_pong);
+	if (rt_start(peer, x2apic, deadline))
+		return 0;
 	smp_halt_arm(deadline);
 	for (r = 0; r < RT_ROUNDS + RT_WARMUP; r++) {
-		if (!peer_halted(&smp_cpus[peer], deadline))
-			break;
-		t0 = rdtsc();
-		apic_icr_write(APIC_DM_FIXED | PING_VEC, peer);
-		if (!smp_halt_wait(&rt_pongs, r + 1, deadline))
+		if (!peer_halted(&seen, deadline) || !(ticks = round(r + 1, deadline)))
 			break;
 		if (r >= RT_WARMUP)
-			rt_ns[r - RT_WARMUP] = tsc_to_ns(rt_stamp - t0);
+			rt_ns[r - RT_WARMUP] = tsc_to_ns(ticks);
 	}
 	smp_halt_disarm();
-	idt_set_handler(PING_VEC, 0);
-	idt_set_handler(PONG_VEC, 0);
+	rt_stop(peer, x2apic);
+	check(ipi_fast_pongs == r, "ping-pong with APIC ID %u: %u round trips, %u pongs", peer, r,
+	      ipi_fast_pongs);
 	return r;
 }
 
@@ -267,7 +308,7 @@ static void roundtrip(int x2apic)
 
 	if (!smp_need_aps() || !ipi_mode(x2apic))
 		return;
-	done = rt_measure(peer);
+	done = rt_measure(peer, x2apic);
 	if (check(done == RT_ROUNDS + RT_WARMUP, "%s ping-pong with APIC ID %u: round trip %u of %u "
 		  "not completed within %u us", mode, peer, done + 1, RT_ROUNDS + RT_WARMUP,
 		  RT_TIMEOUT_US)) {
