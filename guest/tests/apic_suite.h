@@ -9,7 +9,8 @@
 #define TEST_VEC        0x40    /* priority class 4 */
 #define TIMER_VEC       0x50
 #define TPR_ABOVE       0x50    /* class 5 > class 4: holds TEST_VEC in IRR */
-#define IPI_WAIT_US     10000   /* a self-IPI normally arrives within tens of us */
+#define IPI_WAIT_US     500000  /* a self-IPI arrives within tens of us, unless the host starves
+                                   the vCPU thread: a wait ends as soon as it arrives */
 #define SETTLE_US       100     /* several VM exits: a duplicate delivery would show up */
 #define TIMER_SLACK_US  20000   /* upward bound: ~1 us/insn emulation, ~1 ms interrupt windows */
 #define ONESHOT_US      500

@@ -15,7 +15,8 @@
 
 #define HIT_VEC_BASE    0x60    /* priority class 6: above SMP_* and TPR 0, below 0xF0 */
 #define HIT_VECS        16
-#define HIT_WAIT_US     20000   /* a delivery normally takes tens of us; cross-CPU up to ~1 ms */
+#define HIT_WAIT_US     500000  /* a delivery takes tens of us (cross-CPU ~1 ms), but a vCPU
+                                   thread starved on a busy 2-core host can wait far longer */
 #define HIT_SETTLE_US   2000    /* after the last expected delivery: a duplicate would show */
 
 void hits_arm(void);                            /* handlers installed, every count 0 */
