@@ -113,12 +113,13 @@ void ioapic_mmio(struct ioapic *io, uint64_t offset, bool is_write, uint32_t *va
 
 int ioapic_set_irq(struct ioapic *io, unsigned pin, int level)
 {
-	uint32_t bit = 1u << pin;
+	uint32_t bit;
 	bool was = false;
 	int r = 0;
 
 	if (pin >= IOAPIC_PINS)
 		return -EINVAL;
+	bit = 1u << pin; /* only now: a shift by 32 or more is undefined */
 	pthread_mutex_lock(&io->lock);
 	was = io->lines & bit;
 	io->lines = level ? io->lines | bit : io->lines & ~bit;

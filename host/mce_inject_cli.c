@@ -67,11 +67,18 @@ static struct {
 	int n;
 } injector;
 
+static void say(const struct mce_spec *s, const char *what)
+{
+	fprintf(stderr, "irqlab: --inject-mce cpu=%u bank=%u status=0x%llx: %s\n", s->m.cpu, s->m.bank,
+		(unsigned long long)s->m.status, what);
+}
+
 static void *inject_thread(void *arg)
 {
 	uint64_t start = now_ns();
+	int i;
 
-	for (int i = 0; i < injector.n; i++) {
+	for (i = 0; i < injector.n; i++) {
 		const struct mce_spec *s = &injector.specs[i];
 		uint64_t due = start + (uint64_t)s->after_ms * 1000000ull;
 		int r;
@@ -81,9 +88,10 @@ static void *inject_thread(void *arg)
 		if (__atomic_load_n(&injector.stop, __ATOMIC_ACQUIRE))
 			break;
 		r = mce_inject(injector.vm, NULL, &s->m);
-		fprintf(stderr, "irqlab: --inject-mce cpu=%u bank=%u status=0x%llx: %s\n", s->m.cpu, s->m.bank,
-			(unsigned long long)s->m.status, r ? strerror(-r) : "injected");
+		say(s, r ? strerror(-r) : "injected");
 	}
+	for (; i < injector.n; i++) /* never silently: the user asked for these */
+		say(&injector.specs[i], "not injected: the run ended first");
 	return arg;
 }
 

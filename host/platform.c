@@ -85,12 +85,13 @@ static int parse_line(struct platform *p, char *line, bool *active, const char *
 int platform_parse(struct platform *p, const char *sig, const char *text, const char *name,
 		   char *err, size_t errlen)
 {
-	char *copy = xstrdup(text), *save = NULL, *line;
+	char *copy = xstrdup(text), *rest = copy, *line;
 	bool active = false;
 	int lineno = 0, r = 0;
 
 	snprintf(p->sig, sizeof(p->sig), "%s", sig);
-	for (line = strtok_r(copy, "\n", &save); line && !r; line = strtok_r(NULL, "\n", &save)) {
+	/* strsep, not strtok: empty lines count in the line numbers of error messages */
+	while (!r && (line = strsep(&rest, "\n")) != NULL) {
 		lineno++;
 		line += strspn(line, " \t");
 		line[strcspn(line, "#")] = '\0';

@@ -52,6 +52,7 @@ def parse_args(argv):
     p.add_argument("--stderr-is", help="exact stderr")
     p.add_argument("--ktap", action="store_true", help="stdout must be valid KTAP")
     p.add_argument("--json", action="store_true", help="stdout must be one JSON document")
+    p.add_argument("--json-suite", action="append", default=[], help="with --json: a suite of this name")
     p.add_argument("--junit", help="this file must be JUnit XML afterwards")
     p.add_argument("--image", metavar="KIND[:SRC]", help="make a malformed image (badimage.py)")
     p.add_argument("--needs-kvm", action="store_true")
@@ -60,7 +61,7 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-def check_json(out, status, problems):
+def check_json(out, status, suites, problems):
     try:
         doc = json.loads(out)
     except json.JSONDecodeError as e:
@@ -70,6 +71,9 @@ def check_json(out, status, problems):
         problems.append(f"JSON format/exit_status: {doc.get('format')!r}/{doc.get('exit_status')!r}")
     if not isinstance(doc.get("suites"), list):
         problems.append("JSON has no 'suites' list")
+        return
+    names = [s.get("name") for s in doc["suites"] if isinstance(s, dict)]
+    problems += [f"JSON has no suite {n!r} (has {names})" for n in suites if n not in names]
 
 
 def check_junit(path, problems):
@@ -108,7 +112,7 @@ def check(args, status, out, err, image):
     if args.ktap:
         problems += [f"KTAP: {e}" for e in ktap_check.check(out)]
     if args.json:
-        check_json(out, status, problems)
+        check_json(out, status, args.json_suite, problems)
     if args.junit:
         check_junit(args.junit, problems)
     return problems
