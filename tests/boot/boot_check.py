@@ -12,10 +12,10 @@ import argparse
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from irqlab_test import execute, kvm_usable  # noqa: E402
 
 MEM_MB = 128
 QEMU_ARGS = ["-accel", "tcg", "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
@@ -79,15 +79,9 @@ class Tap:
         return cond
 
 
+
 def run(cmd, timeout=60):
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        return None, out.decode(errors="replace"), err.decode(errors="replace") + "[killed: time limit]"
-    return proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+    return execute(cmd, timeout)
 
 
 def verdicts(out):
@@ -148,13 +142,6 @@ def check_qemu(tap, a, c, tmp, qemu):
     tap.ok(verdicts(i_out) == verdicts(q_out), "the same TAP verdicts under irqlab and qemu",
            f"irqlab:\n{i_out}\nqemu:\n{q_out}")
 
-
-def kvm_usable():
-    try:
-        os.close(os.open("/dev/kvm", os.O_RDWR))
-        return True
-    except OSError:
-        return False
 
 
 def main():

@@ -10,8 +10,6 @@ import argparse
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -19,25 +17,11 @@ import xml.etree.ElementTree as ET
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import badimage  # noqa: E402
 import ktap_check  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from irqlab_test import execute, kvm_usable  # noqa: E402
 
 SKIP = 77
 
-
-def kvm_usable():
-    return os.access("/dev/kvm", os.R_OK | os.W_OK)
-
-
-def execute(cmd, timeout):
-    """Run cmd in its own process group; returns (status, stdout, stderr) as text."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        err += f"\n[run.py: killed after {timeout} s]".encode()
-        return None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
 
 
 def parse_args(argv):

@@ -21,6 +21,8 @@ import sys
 import tempfile
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from irqlab_test import execute, kvm_usable  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PVPORT_H = os.path.join(HERE, "..", "..", "include", "abi", "pvport.h")
@@ -152,13 +154,6 @@ def firmware(kind):
     paths = OVMF if kind == "ovmf" else (QBOOT,)
     return next((p for p in paths if os.path.exists(p)), None)
 
-
-def kvm_usable():
-    try:
-        os.close(os.open("/dev/kvm", os.O_RDWR))
-        return True
-    except OSError:
-        return False
 
 
 def command(platform, image, smp, qmp_path, workdir, mem="128M", cpu=None):

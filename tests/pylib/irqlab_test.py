@@ -1,0 +1,27 @@
+"""Helpers the project's Python test scripts share (tests/e2e, tests/boot, tests/qemu)."""
+import os
+import signal
+import subprocess
+
+
+def kvm_usable():
+    """True if /dev/kvm can be opened read-write here (tests skip with 77 otherwise)."""
+    try:
+        os.close(os.open("/dev/kvm", os.O_RDWR))
+        return True
+    except OSError:
+        return False
+
+
+def execute(cmd, timeout):
+    """Run cmd in its own process group; (status, stdout, stderr) as text, status None when it
+    had to be killed after `timeout` seconds (its whole group is killed)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        err += f"\n[killed after {timeout} s]".encode()
+        return None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
