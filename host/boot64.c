@@ -3,14 +3,11 @@
 
 #include <string.h>
 
+#include "abi/boot_tables.h"
 #include "abi/layout.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
 
-#define PAGE_2M        0x200000ull
-#define GDT_CODE64     0x00AF9A000000FFFFull /* P, DPL0, code exec/read, L=1, G=1 */
-#define GDT_DATA       0x00CF92000000FFFFull /* P, DPL0, data read/write, D/B=1, G=1 */
-#define GDT_CODE32     0x00CF9A000000FFFFull /* P, DPL0, code exec/read, D=1, G=1 */
 
 void boot64_write_tables(struct guest_mem *mem)
 {
@@ -18,16 +15,7 @@ void boot64_write_tables(struct guest_mem *mem)
 	uint64_t *pdpt = mem_ptr(mem, LAYOUT_PDPT, 0x1000);
 	uint64_t *pd = mem_ptr(mem, LAYOUT_PD, 4 * 0x1000);
 
-	pml4[0] = LAYOUT_PDPT | PTE_PRESENT | PTE_WRITE;
-	for (int i = 0; i < 4; i++)
-		pdpt[i] = (LAYOUT_PD + i * 0x1000ull) | PTE_PRESENT | PTE_WRITE;
-	for (uint64_t i = 0; i < 4 * 512; i++) {
-		uint64_t addr = i * PAGE_2M;
-
-		pd[i] = addr | PTE_PRESENT | PTE_WRITE | PTE_PS;
-		if (addr >= (LAYOUT_IOAPIC_BASE & ~(PAGE_2M - 1)))
-			pd[i] |= PTE_PCD | PTE_PWT; /* APIC, IOAPIC: uncached (SDM 11.4.1) */
-	}
+	boot_tables_identity(pml4, pdpt, pd);
 	boot64_write_gdt(mem);
 }
 
@@ -35,10 +23,7 @@ void boot64_write_gdt(struct guest_mem *mem)
 {
 	uint64_t *gdt = mem_ptr(mem, LAYOUT_GDT, GDT_ENTRIES * 8);
 
-	gdt[GDT_SEL_NULL / 8] = 0;
-	gdt[GDT_SEL_CODE64 / 8] = GDT_CODE64;
-	gdt[GDT_SEL_DATA / 8] = GDT_DATA;
-	gdt[GDT_SEL_CODE32 / 8] = GDT_CODE32;
+	boot_tables_gdt(gdt);
 }
 
 void boot64_write_params(struct guest_mem *mem, const struct pv_boot *params)

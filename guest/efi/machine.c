@@ -6,6 +6,7 @@
  * LAYOUT_BOOT_PARAMS, GDT at LAYOUT_GDT, 2 MiB identity map of 0-4 GiB at LAYOUT_PML4 with the
  * MMIO hole uncached, PIC masked, local APIC as after reset. No firmware call from here on.
  */
+#include <abi/boot_tables.h>
 #include <abi/layout.h>
 #include <x86/apic.h>
 #include <x86/cpu.h>
@@ -16,10 +17,6 @@
 #include "loader.h"
 #include "platform.h"
 
-#define PAGE_2M        0x200000ull
-#define GDT_CODE64     0x00AF9A000000FFFFull /* P, DPL0, code exec/read, L=1, G=1 */
-#define GDT_DATA       0x00CF92000000FFFFull /* P, DPL0, data read/write, D/B=1, G=1 */
-#define GDT_CODE32     0x00CF9A000000FFFFull /* P, DPL0, code exec/read, D=1, G=1 */
 #define CPUID_EXT_NX   BIT(20)               /* CPUID.80000001H:EDX */
 
 void machine_load_kernel(const struct kernel *k)
@@ -52,21 +49,9 @@ void machine_write_tables(void)
 	uint64_t *pdpt = (uint64_t *)(uintptr_t)LAYOUT_PDPT;
 	uint64_t *pd = (uint64_t *)(uintptr_t)LAYOUT_PD;
 
-	gdt[GDT_SEL_NULL / 8] = 0;
-	gdt[GDT_SEL_CODE64 / 8] = GDT_CODE64;
-	gdt[GDT_SEL_DATA / 8] = GDT_DATA;
-	gdt[GDT_SEL_CODE32 / 8] = GDT_CODE32;
+	boot_tables_gdt(gdt);
 	memset(pml4, 0, LAYOUT_PD - LAYOUT_PML4);
-	pml4[0] = LAYOUT_PDPT | PTE_PRESENT | PTE_WRITE;
-	for (int i = 0; i < 4; i++)
-		pdpt[i] = (LAYOUT_PD + i * 0x1000ull) | PTE_PRESENT | PTE_WRITE;
-	for (uint64_t i = 0; i < 4 * 512; i++) {
-		uint64_t addr = i * PAGE_2M;
-
-		pd[i] = addr | PTE_PRESENT | PTE_WRITE | PTE_PS;
-		if (addr >= (LAYOUT_IOAPIC_BASE & ~(PAGE_2M - 1)))
-			pd[i] |= PTE_PCD | PTE_PWT;	/* APIC, IOAPIC: uncached (SDM 11.4.1) */
-	}
+	boot_tables_identity(pml4, pdpt, pd);
 }
 
 /* Our identity map from here on: what firmware memory the kernel reuses may hold its tables. */
