@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "abi/layout.h"
+#include "pm_timer.h"
 #include "report.h"
 #include "util.h"
 
@@ -75,12 +76,20 @@ static enum exit_verdict pio_fw_cfg(struct exit_ctx *ctx, uint16_t port, int is_
 	return EXITV_CONTINUE;
 }
 
+static enum exit_verdict pio_pm_timer(struct exit_ctx *ctx, uint16_t port, int is_write,
+				      int size, uint32_t *val)
+{
+	pm_timer_io(port, is_write, size, val);
+	return EXITV_CONTINUE;
+}
+
 static const struct pio_handler pio_table[] = {
 	{ PORT_PV, PORT_PV, pio_pv },
 	{ PORT_COM1, PORT_COM1_LAST, pio_com1 },
 	{ PORT_DEBUG_EXIT, PORT_DEBUG_EXIT, pio_debug_exit },
 	{ PORT_BOCHS_SHUTDOWN, PORT_BOCHS_SHUTDOWN, pio_shutdown },
 	{ PORT_FW_CFG, PORT_FW_CFG_LAST, pio_fw_cfg },
+	{ PORT_ACPI_PM_TMR, PORT_ACPI_PM_TMR_LAST, pio_pm_timer },
 };
 
 enum exit_verdict exit_pio(struct exit_ctx *ctx, uint16_t port, int is_write, int size, uint32_t *val)

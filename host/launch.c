@@ -11,6 +11,7 @@
 
 #include "abi/layout.h"
 #include "abi/pvport.h"
+#include "acpi.h"
 #include "boot32.h"
 #include "boot64.h"
 #include "cli.h"
@@ -112,6 +113,8 @@ static void write_multiboot_state(struct launch *l)
 	elf_load(l->img.data, &l->elf, &vm->mem);     /* the kernel at its load addresses */
 	boot32_write_gdt(&vm->mem);                   /* flat segments for the 32-bit entry */
 	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, err, sizeof(err)))
+		die(EXIT_USAGE, "%s: %s", l->img.path, err);
+	if (acpi_write(&vm->mem, vm->ncpus, err, sizeof(err)))  /* RSDP, RSDT, FADT, MADT */
 		die(EXIT_USAGE, "%s: %s", l->img.path, err);
 	vcpu_setup_bsp32(&vm->vcpus[0], (uint32_t)l->elf.entry, LAYOUT_MB_INFO);
 	image_free(&initrd);

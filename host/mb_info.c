@@ -30,7 +30,8 @@ static uint32_t write_mmap(struct guest_mem *mem, uint64_t at, uint32_t *len)
 	const struct mb_mmap_entry map[] = {
 		{ 20, 0, EBDA_START, MB_MMAP_AVAILABLE },
 		{ 20, EBDA_START, 0xA0000 - EBDA_START, MB_MMAP_RESERVED },
-		{ 20, BIOS_START, HIGH_START - BIOS_START, MB_MMAP_RESERVED },
+		{ 20, LAYOUT_ACPI_TABLES, LAYOUT_ACPI_TABLES_END - LAYOUT_ACPI_TABLES, MB_MMAP_ACPI },
+		{ 20, BIOS_START, HIGH_START - BIOS_START, MB_MMAP_RESERVED }, /* the RSDP */
 		{ 20, HIGH_START, mem->size - HIGH_START, MB_MMAP_AVAILABLE },
 	};
 

@@ -24,6 +24,12 @@
 #define LAYOUT_BOOT_STACK_SIZE  0x00010000
 #define LAYOUT_KERNEL_BASE      0x00100000 /* lowest address a guest image may load at */
 
+/* --- ACPI 1.0 tables, multiboot kernels only (host/acpi.c) --------------------------------- */
+#define LAYOUT_ACPI_TABLES      0x000E0000 /* RSDT, FADT, FACS, DSDT, MADT: ACPI-typed in the map */
+#define LAYOUT_ACPI_TABLES_END  0x000F0000
+#define LAYOUT_ACPI_RSDP        0x000F0000 /* first 16-byte slot kvm-unit-tests scans (0xF0000..) */
+#define LAYOUT_BIOS_END         0x00100000 /* the spec's RSDP scan: 0xE0000..0xFFFFF */
+
 /* --- RAM size limits (bytes) -------------------------------------------------------------- */
 #define LAYOUT_MEM_MIN          0x00400000 /* 4 MiB */
 #define LAYOUT_MEM_DEFAULT      0x04000000 /* 64 MiB */
@@ -54,6 +60,8 @@
 #define PORT_BOCHS_SHUTDOWN     0x8900 /* "Shutdown" written byte by byte powers off */
 #define PORT_PCI_CONFIG         0x0CF8
 #define PORT_PCI_CONFIG_LAST    0x0CFF
+#define PORT_ACPI_PM_TMR        0xB008 /* ACPI PM timer, as QEMU's pc (PIIX4 PM base 0xB000 + 8) */
+#define PORT_ACPI_PM_TMR_LAST   0xB00B /* PM_TMR_LEN = 4 */
 
 /* Hyperlight's habit: prove at compile time that our port collides with no legacy device. */
 #define LAYOUT_PORT_OUTSIDE(p, lo, hi) ((p) < (lo) || (p) > (hi))
@@ -65,6 +73,19 @@ _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_COM1, PORT_COM1_LAST), "PV port
 _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_FW_CFG, PORT_FW_CFG_LAST), "PV port overlaps fw_cfg");
 _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST), "PV port overlaps PCI");
 _Static_assert(PORT_PV != PORT_BOCHS_SHUTDOWN, "PV port is the shutdown port");
+#define LAYOUT_PM_TMR_OUTSIDE(lo, hi) \
+	(PORT_ACPI_PM_TMR_LAST < (lo) || PORT_ACPI_PM_TMR > (hi))
+_Static_assert(LAYOUT_PM_TMR_OUTSIDE(0x0020, 0x0021) && LAYOUT_PM_TMR_OUTSIDE(0x00A0, 0x00A1) &&
+	       LAYOUT_PM_TMR_OUTSIDE(0x0040, 0x0043), "PM timer overlaps the PICs or the PIT");
+_Static_assert(LAYOUT_PM_TMR_OUTSIDE(PORT_PV, PORT_PV) && LAYOUT_PM_TMR_OUTSIDE(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT),
+	       "PM timer overlaps the PV port or debug-exit");
+_Static_assert(LAYOUT_PM_TMR_OUTSIDE(PORT_COM1, PORT_COM1_LAST) && LAYOUT_PM_TMR_OUTSIDE(PORT_FW_CFG, PORT_FW_CFG_LAST),
+	       "PM timer overlaps COM1 or fw_cfg");
+_Static_assert(LAYOUT_PM_TMR_OUTSIDE(PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST) &&
+	       LAYOUT_PM_TMR_OUTSIDE(PORT_BOCHS_SHUTDOWN, PORT_BOCHS_SHUTDOWN), "PM timer overlaps PCI or shutdown");
+_Static_assert(LAYOUT_ACPI_TABLES_END <= LAYOUT_ACPI_RSDP && LAYOUT_ACPI_TABLES >= 0xE0000 &&
+	       LAYOUT_ACPI_RSDP % 16 == 0 && LAYOUT_ACPI_RSDP + 20 <= LAYOUT_BIOS_END, "RSDP in the BIOS area");
+_Static_assert(LAYOUT_ACPI_TABLES >= LAYOUT_BOOT_STACK_TOP, "ACPI tables above the boot stack");
 _Static_assert(LAYOUT_TRAMPOLINE >> 12 == LAYOUT_TRAMPOLINE_VEC, "SIPI vector must match the page");
 _Static_assert(LAYOUT_MEM_MAX <= LAYOUT_IOAPIC_BASE, "RAM must stay below the MMIO hole");
 

@@ -57,10 +57,11 @@ struct mb_module {
 struct __attribute__((packed)) mb_mmap_entry {
 	uint32_t size;                        /* of the rest of the entry: 20 */
 	uint64_t base_addr, length;
-	uint32_t type;                        /* 1 available, 2 reserved */
+	uint32_t type;                        /* 1 available, 2 reserved, 3 ACPI */
 };
 
 #define MB_MMAP_AVAILABLE       1
 #define MB_MMAP_RESERVED        2
+#define MB_MMAP_ACPI            3 /* usable RAM holding ACPI tables (e820 AddressRangeACPI) */
 
 #endif

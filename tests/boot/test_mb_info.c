@@ -79,10 +79,10 @@ static void test_mmap(void)
 
 	write_info(RAM, FREE, &a);
 	m = info();
-	is_int(m->mmap_length, 4 * sizeof(*e), "four mmap entries");
+	is_int(m->mmap_length, 5 * sizeof(*e), "five mmap entries");
 	e = mem_ptr(&mem, m->mmap_addr, m->mmap_length);
-	for (int i = 0; i < 4; i++) {
-		ok(e[i].size == 20 && (e[i].type == MB_MMAP_AVAILABLE || e[i].type == MB_MMAP_RESERVED),
+	for (int i = 0; i < 5; i++) {
+		ok(e[i].size == 20 && e[i].type >= MB_MMAP_AVAILABLE && e[i].type <= MB_MMAP_ACPI,
 		   "entry %d: size 20, type %u", i, e[i].type);
 		if (e[i].type == MB_MMAP_AVAILABLE)
 			avail += e[i].length;
@@ -91,9 +91,12 @@ static void test_mmap(void)
 	}
 	ok(e[0].base_addr == 0 && e[0].length == m->mem_lower * 1024ull && e[0].type == MB_MMAP_AVAILABLE,
 	   "low RAM entry matches mem_lower");
-	ok(e[3].base_addr == 0x100000 && e[3].length == m->mem_upper * 1024ull && e[3].base_addr + e[3].length == RAM,
+	ok(e[4].base_addr == 0x100000 && e[4].length == m->mem_upper * 1024ull && e[4].base_addr + e[4].length == RAM,
 	   "high RAM entry matches mem_upper and ends at the RAM size");
-	ok(e[2].base_addr == 0xF0000 && e[2].type == MB_MMAP_RESERVED, "BIOS area reserved");
+	ok(e[2].base_addr == LAYOUT_ACPI_TABLES && e[2].base_addr + e[2].length == LAYOUT_ACPI_TABLES_END &&
+	   e[2].type == MB_MMAP_ACPI, "ACPI tables: an ACPI-typed range");
+	ok(e[3].base_addr == 0xF0000 && e[3].base_addr + e[3].length == 0x100000 && e[3].type == MB_MMAP_RESERVED &&
+	   e[3].base_addr <= LAYOUT_ACPI_RSDP, "BIOS area, the RSDP in it, reserved");
 	is_int(avail, RAM - 0x100000 + 639 * 1024, "available bytes");
 	ok(!(m->flags & (MB_INFO_CMDLINE | MB_INFO_MODS)) && m->mods_count == 0, "no cmdline, no module: flags clear");
 	write_info(4ull << 20, FREE, &a);

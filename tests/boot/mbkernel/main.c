@@ -9,7 +9,7 @@
  */
 #include "mbk.h"
 
-#define NCHECKS 14
+#define NCHECKS 15
 
 static void mask_pic(void)
 {
@@ -96,6 +96,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	check_env(&b);
 	check_fwcfg(&b);
 	check_fwcfg_cpus(&b);
+	check_acpi(&b);                  /* the RSDP's tables: MADT CPUs = fw_cfg's; the PM timer */
 	tap_ok(uart_divisor_latched(), "uart dlab");
 	smp_bringup(&b);                 /* trampoline at page 0, INIT-SIPI-SIPI, bounded wait */
 	check_smp(&b);

@@ -87,6 +87,8 @@ void check_module(const struct boot *b);
 void check_env(const struct boot *b);
 void check_fwcfg(const struct boot *b);
 void check_fwcfg_cpus(const struct boot *b);
+/* acpi.c: RSDP, RSDT, FADT, MADT and the PM timer */
+void check_acpi(const struct boot *b);
 /* smp.c */
 void smp_bringup(struct boot *b);
 void check_smp(const struct boot *b);
