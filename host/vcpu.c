@@ -17,9 +17,21 @@
 #include "util.h"
 #include "vcpu_call.h"
 
+static int set_cpuid(struct vcpu *v)
+{
+	struct kvm_cpuid2 *cpuid = cpuid_for_vcpu(v->vm->kvm.supported_cpuid, (uint32_t)v->id,
+						  v->vm->ncpus, v->vm->vendor);
+	int r = __kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
+
+	free(cpuid);
+	return r;
+}
+
+/* The BSP gets its CPUID here (its long-mode registers are checked against it); each AP sets
+ * its own on its thread before its first KVM_RUN, so N vCPUs do not queue on the main thread. */
 void vcpu_create(struct vm *vm, struct vcpu *v, int id)
 {
-	struct kvm_cpuid2 *cpuid;
+	int r;
 
 	v->vm = vm;
 	v->id = id;
@@ -28,9 +40,11 @@ void vcpu_create(struct vm *vm, struct vcpu *v, int id)
 	v->run = mmap(NULL, vm->kvm.run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
 		die_errno(EXIT_SKIP, "mmap of vCPU %d's kvm_run", id);
-	cpuid = cpuid_for_vcpu(vm->kvm.supported_cpuid, (uint32_t)id, vm->ncpus, vm->vendor);
-	kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
-	free(cpuid);
+	v->cpuid_pending = id != 0;
+	if (!v->cpuid_pending && (r = set_cpuid(v)) < 0) {
+		errno = -r;
+		die_errno(EXIT_SKIP, "KVM_SET_CPUID2");
+	}
 }
 
 void vcpu_destroy(struct vcpu *v)
@@ -156,7 +170,16 @@ static void report_exit_crash(struct vcpu *v, enum exit_verdict why)
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
+	int err = v->cpuid_pending ? set_cpuid(v) : 0;
 
+	if (err < 0) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "KVM_SET_CPUID2 on cpu %d: %s", v->id, strerror(-err));
+		report_crash(v->ectx.pv->report, OUT_ERROR, msg, NULL);
+		run_request_stop(v->ctl);
+		return NULL;
+	}
 	while (!run_stopping(v->ctl)) {
 		enum exit_verdict why;
 		uint64_t t = now_ns();

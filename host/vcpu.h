@@ -20,6 +20,7 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	bool started;
+	bool cpuid_pending;        /* an AP sets its CPUID on its own thread */
 	uint64_t first_run_ns;     /* first KVM_RUN entry (--stats) */
 	uint64_t run_ns, exits;    /* time inside KVM_RUN, exits handled */
 	struct exit_ctx ectx;
