@@ -17,7 +17,8 @@
 #define MADT_X2APIC     9u
 #define PM_TIMER_HZ     3579545ull
 #define PM_TIMER_MASK   0xFFFFFFu
-#define DELAY_CYCLES    (8ull << 20)   /* a few ms of TSC */
+#define DELAY_CYCLES    (1ull << 20)   /* ~0.4 ms of TSC at 2.6 GHz: ~1400 PM ticks, enough for
+                                          the check's 0.5-8 GHz bounds */
 #define TSC_HZ_MIN      500000000ull   /* no CPUID leaf gives the TSC's rate: generous bounds, */
 #define TSC_HZ_MAX      8000000000ull  /* i.e. the timer runs at 3.58 MHz within a factor ~3 */
 
