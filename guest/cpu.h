@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#define MSR_GS_BASE 0xC0000101u /* not in include/x86/msr.h yet: per-CPU pointer (percpu.c) */
+#include <x86/io.h>
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -23,30 +23,6 @@ static inline struct cpuid_regs cpuid_count(uint32_t leaf, uint32_t sub)
 static inline struct cpuid_regs cpuid(uint32_t leaf)
 {
 	return cpuid_count(leaf, 0);
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
 static inline uint64_t rdmsr(uint32_t msr)

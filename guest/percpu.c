@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Per-CPU setup: find this CPU's APIC ID and point GS base at its struct percpu. */
+#include <x86/msr.h>
+
 #include "cpu.h"
 #include "percpu.h"
 

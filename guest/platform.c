@@ -34,11 +34,6 @@ struct pvclock_vcpu_time_info {
 	uint8_t pad[2];
 };
 
-static inline void outw(uint16_t port, uint16_t v)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port) : "memory");
-}
-
 static uint64_t fw_cfg_read(uint16_t key, unsigned bytes)
 {
 	uint64_t v = 0;

@@ -23,5 +23,6 @@
 #define   EFER_LME                  BIT(8)
 #define   EFER_LMA                  BIT(10)
 #define   EFER_NX                   BIT(11)
+#define MSR_GS_BASE             0xC0000101 /* the guest's per-CPU pointer */
 
 #endif
