@@ -19,19 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "floor.h"
+
 #define MEM (64ull << 20)
 #define PORT 0x0E10
-
-static int xioctl(int fd, unsigned long req, void *arg, const char *name)
-{
-	int r = ioctl(fd, req, arg);
-
-	if (r < 0) {
-		perror(name);
-		exit(77);
-	}
-	return r;
-}
 
 static uint64_t ns(void)
 {

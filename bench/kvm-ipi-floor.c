@@ -23,6 +23,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "floor.h"
+
 #define MEM (64ull << 20)
 #define GDT 0x1000
 #define IDT 0x2000
@@ -49,17 +51,6 @@ struct header {                 /* the first bytes of ipi-floor.bin */
 
 static int kvm, vm, run_size;
 static uint8_t *mem;
-
-static int xioctl(int fd, unsigned long req, void *arg, const char *name)
-{
-	int r = ioctl(fd, req, arg);
-
-	if (r < 0) {
-		perror(name);
-		exit(77);
-	}
-	return r;
-}
 
 static void load_binary(const char *path)
 {
