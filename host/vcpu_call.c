@@ -28,11 +28,16 @@ void vcpu_call_init(struct vcpu *v)
 
 void vcpu_serve_calls(struct vcpu *self)
 {
+	/* Every exit passes here: take the lock only if a call was posted or a kick is pending
+	 * (a caller posts first, then sets immediate_exit, so nothing is missed). */
+	if (!__atomic_load_n(&self->call, __ATOMIC_ACQUIRE) &&
+	    !__atomic_load_n(&self->run->immediate_exit, __ATOMIC_ACQUIRE))
+		return;
 	pthread_mutex_lock(&self->call_lock);
 	if (self->call) {
 		self->call->result = self->call->fn(self, self->call->arg);
 		self->call->done = true;
-		self->call = NULL;
+		__atomic_store_n(&self->call, NULL, __ATOMIC_RELEASE);
 		pthread_cond_broadcast(&self->call_cond);
 	}
 	if (!run_stopping(self->ctl))
@@ -64,7 +69,7 @@ static bool post(struct vcpu *self, struct vcpu *target, struct vcpu_call *c, ui
 		}
 	}
 	if (!target->call)
-		target->call = c;
+		__atomic_store_n(&target->call, c, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&target->call_lock);
 	return target->call == c || c->done;
 }
@@ -93,7 +98,7 @@ int vcpu_call(struct vcpu *self, struct vcpu *target, vcpu_call_fn fn, void *arg
 		}
 	}
 	if (!c.done && target->call == &c)
-		target->call = NULL; /* withdrawn: never served */
+		__atomic_store_n(&target->call, NULL, __ATOMIC_RELEASE); /* withdrawn: never served */
 	pthread_mutex_unlock(&target->call_lock);
 	return c.done ? c.result : -ETIMEDOUT;
 }
