@@ -61,6 +61,18 @@ int errorf(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+int failf(struct reason *why, int neg_errno, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why) {
+		va_start(ap, fmt);
+		vsnprintf(why->text, sizeof(why->text), fmt, ap);
+		va_end(ap);
+	}
+	return neg_errno;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);

@@ -28,9 +28,24 @@ void die_errno(int status, const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void warnx(const char *fmt, ...);
 
-/* Format a one-line reason into err (parsers' error convention) and return -1. */
+/* Format a one-line reason into err (parsers' error convention) and return -1.
+ * Being replaced by struct reason + failf() (docs/architecture.md "Errors"). */
 __attribute__((format(printf, 3, 4)))
 int errorf(char *err, size_t errlen, const char *fmt, ...);
+
+/*
+ * Recoverable errors (docs/architecture.md "Errors"). A function that can fail at run time or on
+ * untrusted input returns 0 (or a non-negative value) on success and a negative errno on failure;
+ * where a person must be told why, it also takes a `struct reason *why` and fills it with one line.
+ * die() is for setup only (before the vCPUs start), never for what a guest can trigger.
+ */
+struct reason {
+	char text[256];
+};
+
+/* Fill `why` (may be NULL) with a formatted one-line reason and return `neg_errno` (< 0). */
+__attribute__((format(printf, 3, 4)))
+int failf(struct reason *why, int neg_errno, const char *fmt, ...);
 
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
