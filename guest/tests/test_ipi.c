@@ -16,7 +16,7 @@
 #include "pv.h"
 #include "smp.h"
 #include "smp_tests.h"
-#include "tests.h"
+#include "test.h"
 #include "timer.h"
 
 #define ICR_POLLS       1000    /* reads of a busy xAPIC ICR before giving up */
@@ -291,5 +291,5 @@ struct test ipi_tests[] = {
 	TEST(roundtrip_xapic),
 	TEST(roundtrip_x2apic),
 };
-_Static_assert(ARRAY_SIZE(ipi_tests) == IPI_NTESTS, "tests/tests.h: IPI_NTESTS");
+SUITE(30, ipi, ipi_tests, 2);
 
