@@ -24,6 +24,8 @@
 volatile uint32_t ipi_hits[MAX_CPUS];
 volatile uint32_t ipi_total;
 static volatile uint32_t nmi_hits[MAX_CPUS];
+/* zero_counts() clears smp_ncpus() (<= IRQLAB_MAX_CPUS) counters rounded up to whole qwords. */
+_Static_assert(ARRAY_SIZE(ipi_hits) >= IRQLAB_MAX_CPUS && ARRAY_SIZE(ipi_hits) % 2 == 0, "ipi_hits");
 
 static void on_ipi(struct frame *f)
 {
