@@ -44,13 +44,17 @@ _Static_assert(offsetof(struct suite, min_cpus) == offsetof(struct pv_suite_desc
 /*
  * SUITE(order, name, table, min_cpus): register the suite `name` (the host's and KTAP's name)
  * whose tests are `table`, run in ascending `order`: two digits, unique (10 apic, 20 smp, ...,
- * docs/architecture.md lists them). The descriptor goes into section .irqlab.suites.<order>.<name>;
+ * docs/architecture.md lists them); a repeated key or name fails the link. The descriptor goes into section .irqlab.suites.<order>.<name>;
  * linker/guest.ld sorts those by name into .irqlab.suites, between __suites_start and
  * __suites_end. Suites with fewer than min_cpus CPUs report every test as SKIP.
  */
 #define SUITE(order, sname, table, mincpus)                                                     \
 	_Static_assert(sizeof(#order) == 3, "SUITE(): the order key is two digits");            \
 	_Static_assert(sizeof(table) / sizeof((table)[0]) <= PV_MAX_TESTS, "PV_MAX_TESTS");     \
+	/* labels in a discarded section: a second suite with this key or name fails the link */ \
+	__asm__(".pushsection .discard.suite_keys, \"a\"\n"                                     \
+		".globl suite_order_" #order "\nsuite_order_" #order ":\n"                        \
+		".globl suite_name_" #sname "\nsuite_name_" #sname ": .byte 0\n.popsection\n");    \
 	__attribute__((used, aligned(8), section(".irqlab.suites." #order "." #sname)))        \
 	static struct suite suite_##sname = { #sname, table, sizeof(table) / sizeof((table)[0]), mincpus }
 
