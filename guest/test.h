@@ -44,9 +44,10 @@ _Static_assert(offsetof(struct suite, min_cpus) == offsetof(struct pv_suite_desc
 /*
  * SUITE(order, name, table, min_cpus): register the suite `name` (the host's and KTAP's name)
  * whose tests are `table`, run in ascending `order`: two digits, unique (10 apic, 20 smp, ...,
- * docs/architecture.md lists them); a repeated key or name fails the link. The descriptor goes into section .irqlab.suites.<order>.<name>;
- * linker/guest.ld sorts those by name into .irqlab.suites, between __suites_start and
- * __suites_end. Suites with fewer than min_cpus CPUs report every test as SKIP.
+ * docs/architecture.md lists them); a repeated key or name fails the link. The descriptor goes
+ * into section .irqlab.suites.<order>.<name>; linker/guest.ld sorts those by name into
+ * .irqlab.suites, between __suites_start and __suites_end. Suites with fewer than min_cpus CPUs
+ * report every test as SKIP. Write it at the bottom of the suite's file, after the table.
  */
 #define SUITE(order, sname, table, mincpus)                                                     \
 	_Static_assert(sizeof(#order) == 3, "SUITE(): the order key is two digits");            \
