@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_CPUS 1024
+#include <abi/pvport.h>
+
+/* Per-CPU array size, indexed by APIC ID: the host never starts more (include/abi/pvport.h). */
+#define MAX_CPUS IRQLAB_MAX_CPUS
 
 struct apic_ops;
 

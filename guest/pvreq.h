@@ -11,18 +11,11 @@
 #include <stdint.h>
 
 #include <abi/pvport.h>
-
-/* MSI address (SDM Vol. 3A 11.11.1) and data (11.11.2) */
-#define MSI_ADDR_BASE        0xFEE00000u
-#define MSI_ADDR_DEST_SHIFT  12            /* destination ID, bits 19:12 */
-#define MSI_ADDR_RH          (1u << 3)     /* redirection hint */
-#define MSI_ADDR_DM_LOGICAL  (1u << 2)
-#define MSI_DATA_LEVEL_ASSERT (1u << 14)
-#define MSI_DATA_TRIGGER_LEVEL (1u << 15)
+#include <x86/msi.h>
 
 static inline uint64_t msi_addr(uint32_t dest, uint32_t flags)
 {
-	return MSI_ADDR_BASE | (dest & 0xFF) << MSI_ADDR_DEST_SHIFT | flags;
+	return MSI_ADDR_BASE | (dest & MSI_ADDR_DEST_MASK) << MSI_ADDR_DEST_SHIFT | flags;
 }
 
 /* The boot parameters at LAYOUT_BOOT_PARAMS (irqlab's, or platform.c's under multiboot), or

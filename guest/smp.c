@@ -33,6 +33,7 @@ extern const char trampoline_start[], trampoline_end[];  /* boot/trampoline.asm 
 extern char _end[];                                       /* linker/guest.ld: end of the image */
 
 struct smp_cpu smp_cpus[MAX_CPUS];
+_Static_assert(ARRAY_SIZE(smp_cpus) >= IRQLAB_MAX_CPUS, "a slot per CPU the host may start");
 
 static struct {
 	uint32_t ncpus, nslots;
@@ -73,6 +74,9 @@ void smp_init(const struct pv_boot *boot)
 	uint32_t self = this_cpu()->index;
 
 	smp.ncpus = boot && boot->ncpus ? boot->ncpus : 1;
+	/* irqlab never starts more (--cpus); a firmware (QEMU -smp) might: use the first ones, so
+	 * no loop over the CPUs runs past the per-CPU arrays. */
+	smp.ncpus = smp.ncpus < MAX_CPUS ? smp.ncpus : MAX_CPUS;
 	smp.nslots = boot && boot->max_cpus > smp.ncpus ? boot->max_cpus : smp.ncpus;
 	smp.nslots = smp.nslots < MAX_CPUS ? smp.nslots : MAX_CPUS;
 	smp.mem_bytes = boot ? boot->mem_bytes : 0;

@@ -5,6 +5,14 @@
 #include "pv.h"
 #include "test.h"
 
+/* For linker/guest.ld's checks of .irqlab.suites: descriptor size and the host's limit. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define SUITE_SIZE 24
+_Static_assert(sizeof(struct suite) == SUITE_SIZE, "SUITE_SIZE");
+__asm__(".globl test_c_suite_size\n.set test_c_suite_size, " STR(SUITE_SIZE) "\n"
+	".globl test_c_max_suites\n.set test_c_max_suites, " STR(PV_MAX_SUITES) "\n");
+
 static struct {
 	bool failed;
 	bool skipped;
@@ -76,6 +84,8 @@ static bool run_suite(uint32_t idx, const struct suite *s, uint32_t ncpus)
 void test_run_all(const struct pv_boot *boot)
 {
 	uint32_t ncpus = boot && boot->ncpus ? boot->ncpus : 1;
+	uint32_t nsuites = (uint32_t)(__suites_end - __suites_start);
+	struct suite *suites = __suites_start;
 	bool failed = false;
 
 	pv_hello(suites, nsuites);

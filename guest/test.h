@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm-unit-tests style tests. A suite is a table of named test functions; all suites sit in one
- * array (tests/suites.c) that the host reads at HELLO as struct pv_suite_desc[], so the layouts
- * below are the ABI's (checked). The host rewrites each test's `selected` byte from --test.
+ * kvm-unit-tests style tests. A suite is a table of named test functions, registered by SUITE()
+ * in its own file; the linker gathers every suite into one array (the ELF section
+ * .irqlab.suites, sorted by order key: linker/guest.ld) that the host reads at HELLO as
+ * struct pv_suite_desc[], so the layouts below are the ABI's (checked). The host rewrites each
+ * test's `selected` byte from --test.
  */
 #ifndef GUEST_TEST_H
 #define GUEST_TEST_H
@@ -39,9 +41,26 @@ _Static_assert(offsetof(struct suite, min_cpus) == offsetof(struct pv_suite_desc
 
 #define TEST(fn) { #fn, fn, 1, { 0 } }
 
-/* tests/suites.c */
-extern struct suite suites[];
-extern const uint32_t nsuites;
+/*
+ * SUITE(order, name, table, min_cpus): register the suite `name` (the host's and KTAP's name)
+ * whose tests are `table`, run in ascending `order`: two digits, unique (10 apic, 20 smp, ...,
+ * docs/architecture.md lists them); a repeated key or name fails the link. The descriptor goes
+ * into section .irqlab.suites.<order>.<name>; linker/guest.ld sorts those by name into
+ * .irqlab.suites, between __suites_start and __suites_end. Suites with fewer than min_cpus CPUs
+ * report every test as SKIP. Write it at the bottom of the suite's file, after the table.
+ */
+#define SUITE(order, sname, table, mincpus)                                                     \
+	_Static_assert(sizeof(#order) == 3, "SUITE(): the order key is two digits");            \
+	_Static_assert(sizeof(table) / sizeof((table)[0]) <= PV_MAX_TESTS, "PV_MAX_TESTS");     \
+	/* labels in a discarded section: a second suite with this key or name fails the link */ \
+	__asm__(".pushsection .discard.suite_keys, \"a\"\n"                                     \
+		".globl suite_order_" #order "\nsuite_order_" #order ":\n"                        \
+		".globl suite_name_" #sname "\nsuite_name_" #sname ": .byte 0\n.popsection\n");    \
+	__attribute__((used, aligned(8), section(".irqlab.suites." #order "." #sname)))        \
+	static struct suite suite_##sname = { #sname, table, sizeof(table) / sizeof((table)[0]), mincpus }
+
+/* linker/guest.ld: the registered suites, in order */
+extern struct suite __suites_start[], __suites_end[];
 
 /* Run every selected test of every suite with at least one selected, then PV_DONE. */
 void test_run_all(const struct pv_boot *boot);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <x86/cpu.h>
+
 #include "util.h"
 
 #define FACT(c, unit, what) { c, #c, unit, what }
@@ -65,10 +67,10 @@ void check_cpu_facts(const struct kvm_cpuid2 *supported, struct cpu_facts *out)
 	memset(out, 0, sizeof(*out));
 	if (l0)
 		vendor_of(l0->ebx, l0->ecx, l0->edx, out->guest_vendor);
-	out->vmx = l1 && (l1->ecx & (1u << 5));
-	out->svm = e1 && (e1->ecx & (1u << 2));
+	out->vmx = l1 && (l1->ecx & CPUID_1_ECX_VMX);
+	out->svm = e1 && (e1->ecx & CPUID_80000001_ECX_SVM);
 	__cpuid(1, a, b, c, d);
-	out->host_nested = c & (1u << 31);
+	out->host_nested = c & CPUID_1_ECX_HYPERVISOR;
 	if (out->host_nested) {
 		__cpuid(0x40000000, a, b, c, d);
 		vendor_of(b, d, c, out->host_hypervisor); /* hypervisor leaves order EBX, ECX, EDX */

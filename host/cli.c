@@ -96,7 +96,7 @@ static enum cli_result set_value(struct opts *o, const char *name, const char *v
 
 	if (!strcmp(name, "cpus")) {
 		if (parse_int(val, 1, CLI_MAX_CPUS, &v))
-			return fail(err, n, "--cpus: '%s' is not a number from 1 to %d", val, CLI_MAX_CPUS);
+			return fail(err, n, "--cpus: '%s' is not a number from 1 to %d (IRQLAB_MAX_CPUS: the guest's per-CPU slots)", val, CLI_MAX_CPUS);
 		o->cpus = (int)v;
 	} else if (!strcmp(name, "mem")) {
 		o->mem_size = cli_parse_size(val);

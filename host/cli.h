@@ -8,13 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <abi/pvport.h>
+
 #include "guest_cpuid.h"
 #include "mce.h"
 #include "report.h"
 
 #define CLI_DEFAULT_TIMEOUT_S 30.0
 #define CLI_BOOT_DEFAULT_MEM (128ull << 20) /* multiboot kernels expect QEMU's 128 MiB */
-#define CLI_MAX_CPUS 4096
+#define CLI_MAX_CPUS IRQLAB_MAX_CPUS /* the guest's per-CPU arrays (include/abi/pvport.h) */
 #define CLI_MAX_INJECT 16
 
 struct opts {

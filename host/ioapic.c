@@ -4,10 +4,9 @@
 #include <errno.h>
 #include <string.h>
 
-#define REG_ID       0x00
-#define REG_VERSION  0x01
-#define REG_ARB      0x02
-#define REG_RTE_BASE 0x10
+#include <x86/msi.h>
+
+#define REG_RTE_BASE IOAPIC_REDTBL(0)
 
 void ioapic_init(struct ioapic *io, const struct ioapic_ops *ops)
 {
@@ -24,9 +23,10 @@ void ioapic_rte_msi(uint64_t rte, uint64_t *addr, uint32_t *data)
 	uint32_t dm = (uint32_t)(rte >> IOAPIC_RTE_DM_SHIFT) & 7;
 	bool level = rte & IOAPIC_RTE_LEVEL;
 
-	*addr = 0xFEE00000ull | ((rte >> IOAPIC_RTE_DEST_SHIFT) & 0xFF) << 12 |
-		(rte & IOAPIC_RTE_DEST_LOGICAL ? 1u << 2 : 0) | (dm == 1 ? 1u << 3 : 0);
-	*data = (uint32_t)(rte & IOAPIC_RTE_VECTOR) | dm << 8 | (level ? 1u << 15 | 1u << 14 : 0);
+	*addr = MSI_ADDR_BASE | ((rte >> IOAPIC_RTE_DEST_SHIFT) & MSI_ADDR_DEST_MASK) << MSI_ADDR_DEST_SHIFT |
+		(rte & IOAPIC_RTE_DEST_LOGICAL ? MSI_ADDR_DM_LOGICAL : 0) | (dm == 1 ? MSI_ADDR_RH : 0);
+	*data = (uint32_t)(rte & IOAPIC_RTE_VECTOR) | dm << MSI_DATA_DM_SHIFT |
+		(level ? MSI_DATA_TRIGGER_LEVEL | MSI_DATA_LEVEL_ASSERT : 0);
 }
 
 /* Deliver pin's interrupt if the entry allows it now; the lock is held. */
@@ -54,9 +54,9 @@ static uint32_t read_reg(struct ioapic *io)
 {
 	uint32_t reg = io->select & 0xFF;
 
-	if (reg == REG_ID || reg == REG_ARB)
+	if (reg == IOAPIC_ID || reg == IOAPIC_ARB)
 		return io->id << 24;
-	if (reg == REG_VERSION)
+	if (reg == IOAPIC_VER)
 		return (IOAPIC_PINS - 1) << 16 | IOAPIC_VERSION;
 	if (reg >= REG_RTE_BASE && reg < REG_RTE_BASE + 2 * IOAPIC_PINS) {
 		uint64_t rte = io->rte[(reg - REG_RTE_BASE) / 2];
@@ -86,7 +86,7 @@ static void write_reg(struct ioapic *io, uint32_t val)
 {
 	uint32_t reg = io->select & 0xFF;
 
-	if (reg == REG_ID)
+	if (reg == IOAPIC_ID)
 		io->id = (val >> 24) & 0xF;
 	else if (reg >= REG_RTE_BASE && reg < REG_RTE_BASE + 2 * IOAPIC_PINS)
 		write_rte(io, (reg - REG_RTE_BASE) / 2, reg & 1, val);

@@ -13,21 +13,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <x86/ioapic.h>
+
 #define IOAPIC_PINS         24
 #define IOAPIC_VERSION      0x11
 #define IOAPIC_REG_SELECT   0x00   /* MMIO offsets */
 #define IOAPIC_REG_WINDOW   0x10
 #define IOAPIC_MMIO_SIZE    0x1000
 
-/* redirection entry fields (82093AA datasheet 3.2.4) */
-#define IOAPIC_RTE_VECTOR       0xFFull
-#define IOAPIC_RTE_DM_SHIFT     8
-#define IOAPIC_RTE_DEST_LOGICAL (1ull << 11)
-#define IOAPIC_RTE_REMOTE_IRR   (1ull << 14)
-#define IOAPIC_RTE_LEVEL        (1ull << 15)
-#define IOAPIC_RTE_MASKED       (1ull << 16)
-#define IOAPIC_RTE_DEST_SHIFT   56
-#define IOAPIC_RTE_RO_BITS      ((1ull << 12) | IOAPIC_RTE_REMOTE_IRR)
+/* the redirection entry's read-only fields */
+#define IOAPIC_RTE_RO_BITS      (IOAPIC_RTE_DELIVS | IOAPIC_RTE_REMOTE_IRR)
 
 struct ioapic_ops {
 	int (*deliver)(void *opaque, uint64_t addr, uint32_t data);        /* send an MSI */

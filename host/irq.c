@@ -7,13 +7,13 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <x86/msi.h>
+
 #include "kvm.h"
 #include "util.h"
 #include "vm.h"
 
-#define MSI_ADDR_BASE    0xFEE00000ull
-#define MSI_ADDR_MASK    0xFFF00000ull
-#define MSI_DATA_DM(d)   (((d) >> 8) & 7)
+#define MSI_DATA_DM(d)   (((d) >> MSI_DATA_DM_SHIFT) & MSI_DATA_DM_MASK)
 
 void irq_create_chip(struct vm *vm)
 {
@@ -93,7 +93,7 @@ void irq_free(struct vm *vm)
  * delivery modes 3 and 6 are reserved. */
 const char *irq_msi_check(uint64_t addr, uint32_t data)
 {
-	if ((addr & ~0xFFFFFFFFull) || (addr & MSI_ADDR_MASK) != MSI_ADDR_BASE)
+	if ((addr & ~0xFFFFFFFFull) || (addr & MSI_ADDR_BASE_MASK) != MSI_ADDR_BASE)
 		return "MSI address is not 0xFEExxxxx";
 	if (MSI_DATA_DM(data) == 3 || MSI_DATA_DM(data) == 6)
 		return "MSI data has a reserved delivery mode";

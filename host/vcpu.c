@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <x86/msr.h>
+
 #include "boot32.h"
 #include "boot64.h"
 #include "guest_cpuid.h"
@@ -106,7 +108,7 @@ static uint64_t current_rip(struct vcpu *v, uint64_t *linear)
 
 	__kvm_ioctl(v->fd, KVM_GET_REGS, &r);
 	__kvm_ioctl(v->fd, KVM_GET_SREGS, &s);
-	*linear = (s.efer & (1u << 10)) ? r.rip : s.cs.base + r.rip; /* EFER.LMA */
+	*linear = (s.efer & EFER_LMA) ? r.rip : s.cs.base + r.rip;
 	return r.rip;
 }
 

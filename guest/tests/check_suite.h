@@ -7,7 +7,7 @@
  * Every check starts with check_begin(), which prints "expect: <short text>" (the host's table
  * shows it), then tests strictly what the SDM says; instruction checks are gated on the CPUID
  * bit that advertises the instruction and SKIP when it is clear. Every function holding an
- * instruction the project's KVM rejects is named check_* (guest-insn-lint lists exactly those).
+ * instruction the project's KVM rejects is listed, with the reason, in tests/lint/allow.txt.
  */
 #ifndef GUEST_TESTS_CHECK_SUITE_H
 #define GUEST_TESTS_CHECK_SUITE_H

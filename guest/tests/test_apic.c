@@ -14,7 +14,7 @@
 #include "idt.h"
 #include "lib.h"
 #include "pv.h"
-#include "tests.h"
+#include "test.h"
 #include "timer.h"
 
 volatile uint32_t irq_count, irq_vec;
@@ -327,4 +327,4 @@ struct test apic_tests[] = {
 	TEST(timer_tsc_deadline),
 	TEST(apic_base_transitions),
 };
-_Static_assert(ARRAY_SIZE(apic_tests) == APIC_NTESTS, "tests/tests.h: APIC_NTESTS");
+SUITE(10, apic, apic_tests, 1);

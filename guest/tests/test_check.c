@@ -7,7 +7,6 @@
 #include "lib.h"
 #include "pv.h"
 #include "test.h"
-#include "tests.h"
 
 #define CHECK(name) { #name, check_##name, 1, { 0 } }
 
@@ -23,7 +22,7 @@ struct test check_tests[] = {
 	CHECK(ioapic_level), CHECK(timer_1ms), CHECK(mce),
 	CHECK(hypervisor_cpuid), CHECK(cr4_bits), CHECK(kvmclock), CHECK(tsc_sync),
 };
-_Static_assert(ARRAY_SIZE(check_tests) == CHECK_NTESTS, "tests.h: CHECK_NTESTS");
+SUITE(70, check, check_tests, 1); /* `irqlab check`: one VM per test */
 
 static uint32_t reg_of(struct cpuid_regs r, enum cpuid_reg reg)
 {
@@ -51,7 +50,7 @@ static uint32_t checks_selected(void)
 {
 	uint32_t n = 0;
 
-	for (uint32_t i = 0; i < CHECK_NTESTS; i++)
+	for (uint32_t i = 0; i < ARRAY_SIZE(check_tests); i++)
 		n += check_tests[i].selected;
 	return n;
 }

@@ -7,6 +7,7 @@
 #include <abi/layout.h>
 #include <x86/apic.h>
 #include <x86/cpu.h>
+#include <x86/ioapic.h>
 #include <x86/mce.h>
 #include <x86/msr.h>
 
@@ -21,12 +22,6 @@
 
 #define LEVEL_PIN     19          /* an IOAPIC pin above the 8259's 0-15 */
 #define LEVEL_VEC     0x70
-#define IOREGSEL      0x00
-#define IOWIN         0x10
-#define RTE(pin)      (0x10u + 2u * (pin))
-#define RTE_LEVEL     (1u << 15)
-#define RTE_REMOTE_IRR (1u << 14)
-#define RTE_MASKED    (1u << 16)
 #define WAIT_US       100000      /* returns early: only a busy host needs it all */
 #define SETTLE_US     2000        /* a second delivery would show within this */
 #define ONESHOT_US    1000
@@ -47,14 +42,14 @@ static volatile uint64_t stamp[ONESHOTS];
 
 static uint32_t ioapic_rd(uint32_t reg)
 {
-	*(volatile uint32_t *)(uintptr_t)(LAYOUT_IOAPIC_BASE + IOREGSEL) = reg;
-	return *(volatile uint32_t *)(uintptr_t)(LAYOUT_IOAPIC_BASE + IOWIN);
+	*(volatile uint32_t *)(uintptr_t)(LAYOUT_IOAPIC_BASE + IOAPIC_REGSEL) = reg;
+	return *(volatile uint32_t *)(uintptr_t)(LAYOUT_IOAPIC_BASE + IOAPIC_WINDOW);
 }
 
 static void ioapic_wr(uint32_t reg, uint32_t v)
 {
-	*(volatile uint32_t *)(uintptr_t)(LAYOUT_IOAPIC_BASE + IOREGSEL) = reg;
-	*(volatile uint32_t *)(uintptr_t)(LAYOUT_IOAPIC_BASE + IOWIN) = v;
+	*(volatile uint32_t *)(uintptr_t)(LAYOUT_IOAPIC_BASE + IOAPIC_REGSEL) = reg;
+	*(volatile uint32_t *)(uintptr_t)(LAYOUT_IOAPIC_BASE + IOAPIC_WINDOW) = v;
 }
 
 static int irq_line(uint32_t gsi, int level)
@@ -85,8 +80,8 @@ void check_ioapic_level(void)
 		return;
 	hits = 0;
 	idt_set_handler(LEVEL_VEC, level_irq);
-	ioapic_wr(RTE(LEVEL_PIN) + 1, apic_id() << 24);
-	ioapic_wr(RTE(LEVEL_PIN), RTE_LEVEL | LEVEL_VEC);
+	ioapic_wr(IOAPIC_REDTBL(LEVEL_PIN) + 1, apic_id() << 24);
+	ioapic_wr(IOAPIC_REDTBL(LEVEL_PIN), IOAPIC_RTE_LEVEL | LEVEL_VEC);
 	r = irq_line(LEVEL_PIN, 1);
 	if (r == -PV_ENOSYS)
 		test_skip("no host here can drive IOAPIC pin %u", LEVEL_PIN);
@@ -94,20 +89,20 @@ void check_ioapic_level(void)
 		wait_count(&hits, 1, WAIT_US);
 		idle_us(SETTLE_US);
 		once = hits;
-		rte_held = ioapic_rd(RTE(LEVEL_PIN));
+		rte_held = ioapic_rd(IOAPIC_REDTBL(LEVEL_PIN));
 		irq_line(LEVEL_PIN, 0);
 		apic_eoi();
 		idle_us(SETTLE_US);
-		rte_after = ioapic_rd(RTE(LEVEL_PIN));
+		rte_after = ioapic_rd(IOAPIC_REDTBL(LEVEL_PIN));
 		check(once == 1, "one assertion of pin %u, no EOI yet: %u deliveries, expected 1",
 		      LEVEL_PIN, once);
 		check(hits == once, "%u more deliveries after deassert + EOI, expected none",
 		      hits - once);
 		check(!once || tmr_in, "TMR bit of vector 0x%x clear for a level interrupt", LEVEL_VEC);
-		check(rte_held & RTE_REMOTE_IRR, "Remote IRR clear before EOI (RTE 0x%x)", rte_held);
-		check(!(rte_after & RTE_REMOTE_IRR), "Remote IRR set after EOI (RTE 0x%x)", rte_after);
+		check(rte_held & IOAPIC_RTE_REMOTE_IRR, "Remote IRR clear before EOI (RTE 0x%x)", rte_held);
+		check(!(rte_after & IOAPIC_RTE_REMOTE_IRR), "Remote IRR set after EOI (RTE 0x%x)", rte_after);
 	}
-	ioapic_wr(RTE(LEVEL_PIN), RTE_MASKED);
+	ioapic_wr(IOAPIC_REDTBL(LEVEL_PIN), IOAPIC_RTE_MASKED);
 	idt_set_handler(LEVEL_VEC, NULL);
 }
 

@@ -18,7 +18,7 @@
 #include "pv.h"
 #include "pvreq.h"
 #include "smp_tests.h"
-#include "tests.h"
+#include "test.h"
 #include "timer.h"
 
 #define PIN_EDGE    16
@@ -333,4 +333,4 @@ struct test ioapic_tests[] = {
 	TEST(level_once_kernel_ioapic),
 	TEST(level_once_irqlab_ioapic),
 };
-_Static_assert(ARRAY_SIZE(ioapic_tests) == IOAPIC_NTESTS, "tests/tests.h: IOAPIC_NTESTS");
+SUITE(60, ioapic, ioapic_tests, 1);

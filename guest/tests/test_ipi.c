@@ -16,7 +16,7 @@
 #include "pv.h"
 #include "smp.h"
 #include "smp_tests.h"
-#include "tests.h"
+#include "test.h"
 #include "timer.h"
 
 #define ICR_POLLS       1000    /* reads of a busy xAPIC ICR before giving up */
@@ -24,6 +24,8 @@
 volatile uint32_t ipi_hits[MAX_CPUS];
 volatile uint32_t ipi_total;
 static volatile uint32_t nmi_hits[MAX_CPUS];
+/* zero_counts() clears smp_ncpus() (<= IRQLAB_MAX_CPUS) counters rounded up to whole qwords. */
+_Static_assert(ARRAY_SIZE(ipi_hits) >= IRQLAB_MAX_CPUS && ARRAY_SIZE(ipi_hits) % 2 == 0, "ipi_hits");
 
 static void on_ipi(struct frame *f)
 {
@@ -291,5 +293,5 @@ struct test ipi_tests[] = {
 	TEST(roundtrip_xapic),
 	TEST(roundtrip_x2apic),
 };
-_Static_assert(ARRAY_SIZE(ipi_tests) == IPI_NTESTS, "tests/tests.h: IPI_NTESTS");
+SUITE(30, ipi, ipi_tests, 2);
 

@@ -18,7 +18,7 @@
 #include "pvreq.h"
 #include "smp.h"
 #include "smp_tests.h"
-#include "tests.h"
+#include "test.h"
 #include "timer.h"
 
 #define MC_WAIT_US   20000      /* #MC comes at the target's next entry; cross-CPU adds a kick */
@@ -349,4 +349,4 @@ struct test mce_tests[] = {
 	TEST(every_cpu_once),
 	TEST(bad_requests_refused),
 };
-_Static_assert(ARRAY_SIZE(mce_tests) == MCE_NTESTS, "tests/tests.h: MCE_NTESTS");
+SUITE(40, mce, mce_tests, 1);

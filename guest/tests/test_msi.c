@@ -16,7 +16,7 @@
 #include "pv.h"
 #include "pvreq.h"
 #include "smp_tests.h"
-#include "tests.h"
+#include "test.h"
 #include "timer.h"
 
 #define VEC         (HIT_VEC_BASE + 1)
@@ -253,4 +253,4 @@ struct test msi_tests[] = {
 	TEST(burst_distinct_vectors),
 	TEST(malformed_refused),
 };
-_Static_assert(ARRAY_SIZE(msi_tests) == MSI_NTESTS, "tests/tests.h: MSI_NTESTS");
+SUITE(50, msi, msi_tests, 1);

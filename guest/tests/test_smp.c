@@ -15,7 +15,7 @@
 #include "pv.h"
 #include "smp.h"
 #include "smp_tests.h"
-#include "tests.h"
+#include "test.h"
 #include "timer.h"
 
 #define PROBE_US        2000    /* an AP that wrongly starts runs its first insn within ~100 us */
@@ -273,4 +273,4 @@ struct test smp_tests[] = {
 	TEST(second_sipi_ignored),
 	TEST(init_sipi_restart),
 };
-_Static_assert(ARRAY_SIZE(smp_tests) == SMP_NTESTS, "tests/tests.h: SMP_NTESTS");
+SUITE(20, smp, smp_tests, 1); /* before any suite that starts the APs */

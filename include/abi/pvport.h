@@ -112,6 +112,10 @@ struct pv_test_desc {
 #define PV_MAX_SUITES     64
 #define PV_MAX_TESTS      256       /* per suite */
 
+/* The most vCPUs (and the largest APIC ID + 1) an irqlab guest runs with: the guest's per-CPU
+ * arrays have this many slots (guest/percpu.h) and the host refuses a larger --cpus. */
+#define IRQLAB_MAX_CPUS   1024
+
 /* Boot parameters the host writes at LAYOUT_BOOT_PARAMS before the first KVM_RUN. */
 struct pv_boot {
 	uint32_t magic;                 /* PV_BOOT_MAGIC */

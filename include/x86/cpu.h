@@ -30,12 +30,16 @@
 
 /* CPUID leaf 1 */
 #define CPUID_1_EBX_APIC_ID_SHIFT 24
+#define CPUID_1_ECX_VMX         BIT(5)
 #define CPUID_1_ECX_X2APIC      BIT(21)
 #define CPUID_1_ECX_TSC_DEADLINE BIT(24)
 #define CPUID_1_ECX_HYPERVISOR  BIT(31)
 #define CPUID_1_EDX_MCE         BIT(7)
 #define CPUID_1_EDX_APIC        BIT(9)
 #define CPUID_1_EDX_MCA         BIT(14)
+
+/* CPUID leaf 0x80000001 */
+#define CPUID_80000001_ECX_SVM  BIT(2)
 
 /* Exception vectors (SDM Vol. 3A table 6-1) */
 #define X86_VEC_DE  0

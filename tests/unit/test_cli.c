@@ -25,6 +25,12 @@ static enum cli_result parse(const char *const *args)
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
+/* The --cpus limit is the ABI's (include/abi/pvport.h); the messages spell it out. */
+#define CPUS_MAX_S  "1024"
+#define CPUS_OVER_S "1025"
+#define CPUS_RANGE  CPUS_MAX_S " (IRQLAB_MAX_CPUS: the guest's per-CPU slots)"
+_Static_assert(CLI_MAX_CPUS == IRQLAB_MAX_CPUS && IRQLAB_MAX_CPUS == 1024, "CPUS_MAX_S, CPUS_OVER_S");
+
 static void bad(const char *const *args, const char *want, const char *label)
 {
 	is_int(parse(args), CLI_ERROR, "%s: rejected", label);
@@ -83,7 +89,7 @@ static bool serial_file(void) { return o.serial && !strcmp(o.serial, "log.txt");
 static void test_options(void)
 {
 	both_forms("cpus", "4", cpus_4, "4 vCPUs");
-	both_forms("cpus", "4096", cpus_max, "the maximum");
+	both_forms("cpus", CPUS_MAX_S, cpus_max, "the maximum");
 	both_forms("mem", "128M", mem_128m, "128 MiB");
 	both_forms("mem", "3G", mem_3g, "3 GiB");
 	both_forms("mem", "4", mem_4m, "plain number = MiB");
@@ -107,12 +113,12 @@ static void test_options(void)
 
 static void test_bad_values(void)
 {
-	bad(ARGS("--cpus", "0"), "--cpus: '0' is not a number from 1 to 4096", "--cpus 0");
-	bad(ARGS("--cpus=4097"), "--cpus: '4097' is not a number from 1 to 4096", "--cpus=4097");
-	bad(ARGS("--cpus", "two"), "--cpus: 'two' is not a number from 1 to 4096", "--cpus two");
-	bad(ARGS("--cpus=1x"), "--cpus: '1x' is not a number from 1 to 4096", "--cpus=1x");
-	bad(ARGS("--cpus="), "--cpus: '' is not a number from 1 to 4096", "--cpus=");
-	bad(ARGS("--cpus", "99999999999999999999"), "--cpus: '99999999999999999999' is not a number from 1 to 4096",
+	bad(ARGS("--cpus", "0"), "--cpus: '0' is not a number from 1 to " CPUS_RANGE, "--cpus 0");
+	bad(ARGS("--cpus=" CPUS_OVER_S), "--cpus: '" CPUS_OVER_S "' is not a number from 1 to " CPUS_RANGE, "--cpus=IRQLAB_MAX_CPUS+1");
+	bad(ARGS("--cpus", "two"), "--cpus: 'two' is not a number from 1 to " CPUS_RANGE, "--cpus two");
+	bad(ARGS("--cpus=1x"), "--cpus: '1x' is not a number from 1 to " CPUS_RANGE, "--cpus=1x");
+	bad(ARGS("--cpus="), "--cpus: '' is not a number from 1 to " CPUS_RANGE, "--cpus=");
+	bad(ARGS("--cpus", "99999999999999999999"), "--cpus: '99999999999999999999' is not a number from 1 to " CPUS_RANGE,
 	    "--cpus overflowing long");
 	bad(ARGS("--mem", "1M"), "--mem: '1M' is not a size from 4M to 3G (e.g. 64M, 1G)", "--mem 1M");
 	bad(ARGS("--mem=4G"), "--mem: '4G' is not a size from 4M to 3G (e.g. 64M, 1G)", "--mem=4G");
