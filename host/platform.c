@@ -171,7 +171,7 @@ const char *platform_load_default(struct platform *p)
 	else
 		data_dirs_text(DATA_PLATFORMS, where, sizeof(where));
 	snprintf(diag, sizeof(diag), "platform files not found in %s: known defects of this KVM "
-		 "are not applied (set IRQLAB_PLATFORMS)", where);
+		 "are not applied%s", where, env && *env ? "" : " (set IRQLAB_PLATFORMS)");
 	warnx("%s", diag);
 	return diag;
 }
