@@ -180,6 +180,7 @@ int check_main(const struct opts *o)
 	struct report r;
 	struct job *jobs;
 	char **names;
+	const char *unapplied;
 	int n, status;
 
 	if (run.timeout_s == CLI_DEFAULT_TIMEOUT_S)
@@ -197,9 +198,11 @@ int check_main(const struct opts *o)
 	plan.suites[1] = suite_of(CHECK_SUITE, n);
 	for (int i = 0; i < n; i++)
 		name_test(&plan.suites[1].tests[i], image.suites ? strchr(names[i], '.') + 1 : names[i]);
-	platform_load_default(&platform);
+	unapplied = platform_load_default(&platform);
 	report_init(&r, o->fmt, stdout, o->junit, "irqlab check");
 	r.platform = &platform;
+	if (unapplied)
+		report_diag(&r, unapplied);
 	report_plan(&r, &plan);
 	report_suite_begin(&r, 0);
 	print_facts(&r, &kvm, &cf);

@@ -12,38 +12,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "datadir.h"
 #include "util.h"
 
 #define BUILTIN_NAME "irqlab-guest.elf"
 
-/* The built-in guest: $IRQLAB_GUEST, then next to the build tree's launcher
- * (build/host/irqlab -> build/guest/), then the install directory. */
+/* The built-in guest: $IRQLAB_GUEST, else the build tree's or the installation's (datadir.h). */
 static char *builtin_path(void)
 {
-	static const char *const rel[] = { "/../guest/" BUILTIN_NAME, "/../lib/irqlab/" BUILTIN_NAME };
-	char exe[PATH_MAX], cand[PATH_MAX + 64];
+	char dirs[DATA_MAX_DIRS][DATA_PATH_MAX], cand[DATA_PATH_MAX], where[DATA_MAX_DIRS * DATA_PATH_MAX];
 	const char *env = getenv("IRQLAB_GUEST");
-	ssize_t n;
+	int n = data_dirs(DATA_GUEST, dirs, DATA_MAX_DIRS);
 
 	if (env && *env)
 		return xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		const char *dir;
-
-		exe[n] = '\0';
-		dir = dirname(exe);
-		for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
-			snprintf(cand, sizeof(cand), "%s%s", dir, rel[i]);
-			if (access(cand, R_OK) == 0)
-				return xstrdup(cand);
-		}
+	for (int i = 0; i < n; i++) {
+		if (data_join(cand, dirs[i], BUILTIN_NAME) && access(cand, R_OK) == 0)
+			return xstrdup(cand);
 	}
-	snprintf(cand, sizeof(cand), "%s/%s", IRQLAB_GUEST_DIR, BUILTIN_NAME);
-	if (access(cand, R_OK) == 0)
-		return xstrdup(cand);
-	die(EXIT_USAGE, "the built-in guest (%s) was not found next to irqlab or in %s; "
-	    "build it with ninja or give an image path", BUILTIN_NAME, IRQLAB_GUEST_DIR);
+	data_dirs_text(DATA_GUEST, where, sizeof(where));
+	die(EXIT_USAGE, "the built-in guest (%s) was not found in %s; build it with ninja, "
+	    "set IRQLAB_GUEST or give an image path", BUILTIN_NAME, where);
 }
 
 /* The image is mapped, not copied: the loader touches only the headers and the loadable

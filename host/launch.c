@@ -156,6 +156,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	struct launch *l = xcalloc(1, sizeof(*l));
 	struct vm_config cfg;
 	struct exit_ctx devices;
+	const char *unapplied;
 
 	l->o = *o;
 	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
@@ -171,7 +172,9 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 		write_native_state(l);                               /* image, tables, 64-bit BSP */
 	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
 	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, out, l->o.junit, l->img.path);
-	platform_load_default(&l->platform);                         /* known defects of this KVM */
+	unapplied = platform_load_default(&l->platform);             /* known defects of this KVM */
+	if (unapplied)
+		report_diag(&l->report, unapplied);                  /* no platform files found */
 	l->report.platform = &l->platform;
 	l->pv = (struct pv_ctx){ .vm = &l->vm, .mem = &l->vm.mem, .report = &l->report,
 				 .patterns = l->o.tests, .list = l->o.list, .list_out = list_out,

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "datadir.h"
 #include "util.h"
 
 static const char *const kvm_modules[] = { "kvm_intel", "kvm_amd", "kvm_pvm" };
@@ -144,22 +145,35 @@ int platform_load(struct platform *p, const char *sig, const char *dir, char *er
 	return r ? -1 : p->nexpect;
 }
 
-void platform_load_default(struct platform *p)
+/* The first readable directory of $IRQLAB_PLATFORMS, else of datadir.h's candidates. */
+const char *platform_load_default(struct platform *p)
 {
+	static char diag[DATA_MAX_DIRS * DATA_PATH_MAX + 128];
 	const char *env = getenv("IRQLAB_PLATFORMS");
-	char dirs[] = IRQLAB_PLATFORMS_DIRS, *save = NULL, err[256], sig[PLATFORM_SIG_MAX];
+	char dirs[DATA_MAX_DIRS][DATA_PATH_MAX], where[DATA_MAX_DIRS * DATA_PATH_MAX];
+	char err[256], sig[PLATFORM_SIG_MAX];
+	int n = env && *env ? 1 : data_dirs(DATA_PLATFORMS, dirs, DATA_MAX_DIRS);
 
 	platform_signature(sig, sizeof(sig));
 	memset(p, 0, sizeof(*p));
 	snprintf(p->sig, sizeof(p->sig), "%s", sig);
-	for (char *d = env && *env ? (char *)env : strtok_r(dirs, ":", &save); d;
-	     d = env && *env ? NULL : strtok_r(NULL, ":", &save)) {
+	for (int i = 0; i < n; i++) {
+		const char *d = env && *env ? env : dirs[i];
+
 		if (access(d, R_OK) != 0)
 			continue;
 		if (platform_load(p, sig, d, err, sizeof(err)) < 0)
 			die(EXIT_USAGE, "%s", err);
-		return;
+		return NULL;
 	}
+	if (env && *env)
+		snprintf(where, sizeof(where), "%s (IRQLAB_PLATFORMS)", env);
+	else
+		data_dirs_text(DATA_PLATFORMS, where, sizeof(where));
+	snprintf(diag, sizeof(diag), "platform files not found in %s: known defects of this KVM "
+		 "are not applied%s", where, env && *env ? "" : " (set IRQLAB_PLATFORMS)");
+	warnx("%s", diag);
+	return diag;
 }
 
 const struct expectation *platform_lookup(const struct platform *p, const char *suite, const char *test)

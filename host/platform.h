@@ -44,9 +44,11 @@ int platform_load(struct platform *p, const char *sig, const char *dir, char *er
 int platform_parse(struct platform *p, const char *sig, const char *text, const char *name,
 		   char *err, size_t errlen);
 
-/* This host's signature and the expectations from $IRQLAB_PLATFORMS, else the first existing
- * directory of the build's list (source tree, then install). Dies (exit 2) on a bad file. */
-void platform_load_default(struct platform *p);
+/* This host's signature and the expectations from $IRQLAB_PLATFORMS, else from the first existing
+ * directory datadir.h names (the source tree's for a build tree's launcher, else the installed
+ * one's). Dies (exit 2) on a bad file. Returns NULL, or when no directory exists a diagnostic
+ * for the report (a warning is already on stderr): the known defects were not applied. */
+const char *platform_load_default(struct platform *p);
 
 /* The expectation for suite.test on this platform, or NULL. */
 const struct expectation *platform_lookup(const struct platform *p, const char *suite, const char *test);
