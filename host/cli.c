@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "abi/layout.h"
+#include "util.h"
 
 const char cli_usage[] =
 	"usage: irqlab [run] [options] [IMAGE]\n"
@@ -128,8 +129,10 @@ static enum cli_result set_value(struct opts *o, const char *name, const char *v
 	} else if (!strcmp(name, "inject-mce")) {
 		if (o->ninject == CLI_MAX_INJECT)
 			return fail(err, n, "--inject-mce: at most %d injections", CLI_MAX_INJECT);
-		if (mce_parse_spec(val, &o->inject[o->ninject], err, n))
-			return CLI_ERROR;
+		struct reason why;
+
+		if (mce_parse_spec(val, &o->inject[o->ninject], &why))
+			return fail(err, n, "%s", why.text);
 		o->ninject++;
 	} else if (!strcmp(name, "append")) {
 		o->append = val;
