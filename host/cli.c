@@ -160,6 +160,10 @@ static int first_arg(int argc, char **argv, struct opts *o)
 	};
 
 	o->verb = VERB_RUN;
+	if (argc > 1 && !strcmp(argv[1], "help")) {  /* `irqlab help` is `irqlab --help` */
+		o->help = true;
+		return 2;
+	}
 	for (size_t k = 0; argc > 1 && k < sizeof(verbs) / sizeof(verbs[0]); k++)
 		if (!strcmp(argv[1], verbs[k].name)) {
 			o->verb = verbs[k].verb;
@@ -177,7 +181,7 @@ int cli_parse(int argc, char **argv, struct opts *o, struct reason *why)
 	i = first_arg(argc, argv, o);
 	o->boot = o->verb == VERB_BOOT;
 	o->check = o->verb == VERB_CHECK;
-	if (winner(argc, argv, o))
+	if (o->help || winner(argc, argv, o))
 		return 0;
 	for (; i < argc; i++) {
 		int r;

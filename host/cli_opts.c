@@ -79,8 +79,15 @@ static int set_timeout(struct opts *o, const char *val, struct reason *why)
 	return 0;
 }
 
+/* An empty pattern would select nothing, or everything: neither is what was meant. */
 static int set_test(struct opts *o, const char *val, struct reason *why)
 {
+	size_t n = strlen(val);
+
+	if (!n)
+		return failf(why, -EINVAL, "--test: empty pattern (give suite, suite.test or a glob)");
+	if (val[0] == ',' || val[n - 1] == ',' || strstr(val, ",,"))
+		return failf(why, -EINVAL, "--test: '%s' has an empty pattern between its commas", val);
 	o->tests = val;
 	return 0;
 }
@@ -211,7 +218,7 @@ const struct cli_option cli_options[] = {
 		  "irqlab (default: 0 pass, 1 fail, 77 skip, 3 crash/timeout) or\n"
 		  "qemu (QEMU's own: (v<<1)|1 from debug-exit, 0 crash, 124 timeout)"),
 	OPT_GROUP("anywhere on the line:", VERB_ALL),
-	OPT_WINS("help", 'h', set_help, "this text"),
+	OPT_WINS("help", 'h', set_help, "this text (also `irqlab help`)"),
 	OPT_WINS("version", 0, set_version, "irqlab's version"),
 };
 

@@ -102,8 +102,12 @@ static void test_options(void)
 	both_forms("serial", "none", serial_none, "dropped");
 	both_forms("serial", "stderr", serial_stderr, "stderr is the default (NULL)");
 	both_forms("serial", "log.txt", serial_file, "a file");
-	is_int(parse(ARGS("--test=")), 0, "--test= (empty) parses");
-	is_str(o.tests, "", "... as the empty pattern list (everything)");
+	bad(ARGS("--test="), "--test: empty pattern (give suite, suite.test or a glob)", "--test= (empty)");
+	bad(ARGS("--test", ""), "--test: empty pattern (give suite, suite.test or a glob)", "--test ''");
+	bad(ARGS("--test", "a,,b"), "--test: 'a,,b' has an empty pattern between its commas", "--test a,,b");
+	bad(ARGS("--test", ",a"), "--test: ',a' has an empty pattern between its commas", "--test ,a");
+	bad(ARGS("--test=a,"), "--test: 'a,' has an empty pattern between its commas", "--test=a,");
+	bad(ARGS("check", "--test", ","), "--test: ',' has an empty pattern between its commas", "check --test ,");
 	is_int(parse(ARGS("--cpus", "2", "--cpus=3")), 0, "repeated option parses");
 	is_int(o.cpus, 3, "... the last one wins");
 }
@@ -224,6 +228,11 @@ static void test_wins(void)
 	ok(o.version, "... version set");
 	is_int(parse(ARGS("--test", "--version")), 0, "--test --version: --version is not taken as a pattern");
 	ok(o.version && !o.tests, "... version set, no pattern");
+	is_int(parse(ARGS("help")), 0, "`irqlab help` parses");
+	ok(o.help, "... as --help");
+	is_int(parse(ARGS("help", "--bogus", "x", "y")), 0, "`irqlab help` with anything after it");
+	ok(o.help, "... still --help");
+	bad(ARGS("x.elf", "help"), "more than one image given ('x.elf' and 'help')", "help only first");
 	bad(ARGS("--help=x"), "unknown option '--help=x' (irqlab --help lists them)", "--help=x");
 	bad(ARGS("-hh"), "unknown option '-hh' (irqlab --help lists them)", "-hh");
 }
