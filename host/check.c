@@ -158,14 +158,18 @@ static int collect_jobs(const struct opts *o, struct plan *image, struct job **j
 	for (int i = 0; i < image->nsuites; i++)
 		if (!strcmp(image->suites[i].name, CHECK_SUITE))
 			s = &image->suites[i];
-	n = s ? s->ntests : 0;
-	*jobs = xcalloc((size_t)n + 1, sizeof(**jobs));
-	*names = xcalloc((size_t)n + 1, sizeof(**names));
-	for (int i = 0; i < n; i++) {
-		(*names)[i] = xcalloc(1, 2 * PV_NAME_MAX + 2);
-		snprintf((*names)[i], 2 * PV_NAME_MAX + 2, CHECK_SUITE ".%s", s->tests[i].name);
-		(*jobs)[i].test = (*names)[i];
+	*jobs = xcalloc((size_t)(s ? s->ntests : 0) + 1, sizeof(**jobs));
+	*names = xcalloc((size_t)(s ? s->ntests : 0) + 1, sizeof(**names));
+	for (int i = 0; s && i < s->ntests; i++) {
+		if (!plan_match(o->tests, CHECK_SUITE, s->tests[i].name))  /* --test: some checks only */
+			continue;
+		(*names)[n] = xcalloc(1, 2 * PV_NAME_MAX + 2);
+		snprintf((*names)[n], 2 * PV_NAME_MAX + 2, CHECK_SUITE ".%s", s->tests[i].name);
+		(*jobs)[n].test = (*names)[n];
+		n++;
 	}
+	if (!n && o->tests)
+		die(EXIT_USAGE, "--test '%s': no check matches (irqlab --list --test check shows them)", o->tests);
 	(*jobs)[n].test = "apic.version"; /* the probe: a short, harmless run */
 	return n;
 }

@@ -222,6 +222,7 @@ int launch_plan(const struct opts *o, struct plan *out)
 	int status;
 
 	quiet.list = true;
+	quiet.tests = NULL;      /* the whole table */
 	quiet.serial = "none";
 	quiet.serial_given = true;
 	memset(out, 0, sizeof(*out));

@@ -22,7 +22,7 @@ struct launch_result {
 /* Run the image as `o` says, print its report, return the exit status. */
 int launch(const struct opts *o, uint64_t start_ns);
 
-/* The image's test table (a --list run with no output). 0, or the exit status of a failed run. */
+/* The image's whole test table (a --list run with no output, --test ignored). 0, or the exit status of a failed run. */
 int launch_plan(const struct opts *o, struct plan *out);
 
 /* Run only `test` (suite.test) in a VM of its own with no output; fill `res`. */

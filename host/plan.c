@@ -64,6 +64,31 @@ int plan_select(struct plan *plan, const char *patterns)
 	return total;
 }
 
+void plan_keep_selected(struct plan *plan)
+{
+	int ns = 0;
+
+	for (int s = 0; s < plan->nsuites; s++) {
+		struct plan_suite *suite = &plan->suites[s];
+		int nt = 0;
+
+		for (int t = 0; t < suite->ntests; t++) {
+			if (suite->tests[t].selected) {
+				suite->tests[nt++] = suite->tests[t];
+				continue;
+			}
+			free(suite->tests[t].reason);
+			free(suite->tests[t].log);
+		}
+		suite->ntests = suite->nselected = nt;
+		if (nt)
+			plan->suites[ns++] = *suite;
+		else
+			free(suite->tests);
+	}
+	plan->nsuites = plan->nselected = ns;
+}
+
 void plan_add_metric(struct plan *plan, const struct plan_metric *m)
 {
 	if (plan->nmetrics == plan->metrics_cap) {

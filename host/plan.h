@@ -55,6 +55,9 @@ int plan_select(struct plan *plan, const char *patterns);
 /* True if `name` matches one pattern of the comma-separated list. */
 bool plan_match(const char *patterns, const char *suite, const char *test);
 
+/* Drop the tests plan_select() left out, and suites left empty (--list --test). */
+void plan_keep_selected(struct plan *plan);
+
 void plan_add_metric(struct plan *plan, const struct plan_metric *m);
 void plan_free(struct plan *plan);
 

@@ -79,6 +79,30 @@ static void test_select(void)
 	ok(p.nsuites == 0 && p.suites == NULL, "plan_free resets the plan");
 }
 
+/* --list --test: only what the patterns select is kept, and suites left empty go. */
+static void test_keep_selected(void)
+{
+	struct plan p = make_plan();
+
+	plan_select(&p, "alpha.two");
+	plan_keep_selected(&p);
+	ok(p.nsuites == 1 && p.nselected == 1 && !strcmp(p.suites[0].name, "alpha"), "alpha.two: one suite left");
+	ok(p.suites[0].ntests == 1 && !strcmp(p.suites[0].tests[0].name, "two") && p.suites[0].nselected == 1,
+	   "... with only the test two");
+	plan_free(&p);
+	p = make_plan();
+	plan_select(&p, "beta,alpha.one");
+	plan_keep_selected(&p);
+	ok(p.nsuites == 2 && p.suites[0].ntests == 1 && !strcmp(p.suites[0].tests[0].name, "one") &&
+	   p.suites[1].ntests == 1 && !strcmp(p.suites[1].tests[0].name, "three"), "beta,alpha.one: table order kept");
+	plan_free(&p);
+	p = make_plan();
+	plan_select(&p, "nothing");
+	plan_keep_selected(&p);
+	ok(p.nsuites == 0 && p.nselected == 0, "no match: an empty plan");
+	plan_free(&p);
+}
+
 static void test_metrics_and_names(void)
 {
 	struct plan p = { 0 };
@@ -101,6 +125,7 @@ int main(void)
 	test_match();
 	test_long_list();
 	test_select();
+	test_keep_selected();
 	test_metrics_and_names();
 	return done_testing();
 }
