@@ -153,7 +153,9 @@ static const char *on_hello(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 		plan_free(&plan);
 		return err;
 	}
-	if (plan_select(&plan, ctx->patterns) == 0 && ctx->patterns && *ctx->patterns) {
+	if (ctx->only)
+		plan_select_ref(&plan, *ctx->only);  /* nothing if not in the table: the guest just ends */
+	else if (plan_select(&plan, ctx->patterns) == 0 && ctx->patterns && *ctx->patterns) {
 		warnx("--test '%s': no test matches (irqlab --list shows them)", ctx->patterns);
 		ctx->usage_error = 1;
 		plan_free(&plan);
