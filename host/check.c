@@ -15,7 +15,6 @@
 
 #define CHECK_SUITE       "check"
 #define CHECK_TIMEOUT_S   2.0      /* per isolated check, unless --timeout says otherwise */
-#define CHECK_CPUS        2        /* cross-CPU checks (TSC sync) need an AP */
 #define CHECK_WORKERS     2
 #define EMULATED_PER_EXIT 100      /* more emulated instructions per exit: CPL0 is emulated */
 
@@ -196,8 +195,6 @@ int check_main(const struct opts *o)
 
 	if (run.timeout_s == CLI_DEFAULT_TIMEOUT_S)
 		run.timeout_s = CHECK_TIMEOUT_S;
-	if (run.cpus == 1)
-		run.cpus = CHECK_CPUS;
 	kvm_open(&kvm, NULL);
 	check_cpu_facts(kvm.supported_cpuid, &cf);
 	n = collect_jobs(&run, &image, &jobs);

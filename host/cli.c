@@ -176,9 +176,11 @@ int cli_parse(int argc, char **argv, struct opts *o, struct reason *why)
 {
 	int i;
 
-	*o = (struct opts){ .cpus = 1, .mem_size = LAYOUT_MEM_DEFAULT, .timeout_s = CLI_DEFAULT_TIMEOUT_S,
+	*o = (struct opts){ .cpus = CLI_DEFAULT_CPUS, .mem_size = LAYOUT_MEM_DEFAULT, .timeout_s = CLI_DEFAULT_TIMEOUT_S,
 			    .mce_banks = MCE_DEFAULT_BANKS };
 	i = first_arg(argc, argv, o);
+	if (o->verb == VERB_BOOT)
+		o->cpus = CLI_BOOT_DEFAULT_CPUS;
 	o->boot = o->verb == VERB_BOOT;
 	o->check = o->verb == VERB_CHECK;
 	if (o->help || winner(argc, argv, o))

@@ -17,6 +17,10 @@
 
 #define CLI_DEFAULT_TIMEOUT_S 30.0
 #define CLI_BOOT_DEFAULT_MEM (128ull << 20) /* multiboot kernels expect QEMU's 128 MiB */
+/* vCPUs: run and check take 2, so that the SMP and IPI suites and the cross-CPU checks (TSC
+ * sync) run by default (the project's machines have 2 cores); boot takes 1, as QEMU's -smp. */
+#define CLI_DEFAULT_CPUS 2
+#define CLI_BOOT_DEFAULT_CPUS 1
 #define CLI_MAX_CPUS 4096
 #define CLI_MAX_INJECT 16
 

@@ -194,7 +194,7 @@ static int set_version(struct opts *o, const char *val, struct reason *why)
 
 const struct cli_option cli_options[] = {
 	OPT_GROUP("options of run, boot and check:", VERB_ALL),
-	OPT_VALUE("cpus", "N", set_cpus, VERB_ALL, "vCPUs (default 1); APs wait for INIT from the guest"),
+	OPT_VALUE("cpus", "N", set_cpus, VERB_ALL, "vCPUs (default 2; boot: 1); APs wait for INIT from the guest"),
 	OPT_VALUE("mem", "SIZE", set_mem, VERB_ALL, "guest RAM, e.g. 64M or 1G (default 64M)"),
 	OPT_VALUE("irqchip", "MODE", set_irqchip, VERB_ALL,
 		  "kernel (default) or split (LAPIC in KVM, IOAPIC/PIC in irqlab)"),

@@ -37,11 +37,20 @@ static void bad(const char *const *args, const char *want, const char *label)
 static void test_defaults(void)
 {
 	is_int(parse(ARGS("run")), 0, "defaults: `irqlab run` parses");
-	ok(o.cpus == 1 && o.mem_size == LAYOUT_MEM_DEFAULT && !o.split_irqchip && o.timeout_s == 30.0 &&
+	ok(o.cpus == 2 && o.mem_size == LAYOUT_MEM_DEFAULT && !o.split_irqchip && o.timeout_s == 30.0 &&
 	   !o.tests && !o.list && o.fmt == FMT_KTAP && !o.junit && !o.serial && !o.image && !o.help && !o.version,
-	   "defaults: 1 cpu, 64M, kernel irqchip, 30 s, all tests, ktap, serial to stderr, built-in guest");
+	   "defaults: 2 cpus, 64M, kernel irqchip, 30 s, all tests, ktap, serial to stderr, built-in guest");
 	is_int(parse(ARGS("guest.elf")), 0, "an image alone parses");
 	is_str(o.image, "guest.elf", "... image path kept");
+	is_int(o.cpus, 2, "... run's default: 2 vCPUs, SMP exercised");
+	is_int(parse(ARGS("boot", "mb.elf")), 0, "boot IMAGE parses");
+	is_int(o.cpus, 1, "... boot's default: 1 vCPU, as QEMU's -smp");
+	is_int(parse(ARGS("check")), 0, "check parses");
+	is_int(o.cpus, 2, "... check's default: 2 vCPUs, cross-CPU checks run");
+	is_int(parse(ARGS("check", "--cpus", "1")), 0, "check --cpus 1 parses");
+	is_int(o.cpus, 1, "... and is kept");
+	is_int(parse(ARGS("boot", "--cpus=4", "mb.elf")), 0, "boot --cpus=4 parses");
+	is_int(o.cpus, 4, "... and is kept");
 	is_int(parse(ARGS("run", "--list", "x.elf")), 0, "run --list IMAGE parses");
 	ok(o.list && !strcmp(o.image, "x.elf"), "... list set, image kept");
 	parse(ARGS("-h"));
