@@ -44,6 +44,23 @@ static void job_start(struct job *j, const struct opts *o)
 	j->fd = fds[0];
 }
 
+/* The worker ran the test at j->ref: it must still be j->name there (a guest may present another
+ * table on each run). A run that crashed before its table was read keeps its crash. */
+static void same_test(struct job *j)
+{
+	struct launch_result *res = &j->res;
+
+	if (!*j->name || !strcmp(res->name, j->name) || (!*res->name && res->outcome != OUT_NOT_RUN))
+		return;
+	res->outcome = OUT_ERROR;
+	if (*res->name)
+		snprintf(res->reason, sizeof(res->reason), "the image's test table changed: %s is now %s", j->name,
+			 res->name);
+	else
+		snprintf(res->reason, sizeof(res->reason), "the image's test table changed: no %s", j->name);
+	snprintf(res->observed, sizeof(res->observed), "%s", res->reason);
+}
+
 static void job_finish(struct job *j)
 {
 	ssize_t n = read(j->fd, &j->res, sizeof(j->res));
@@ -54,11 +71,8 @@ static void job_finish(struct job *j)
 		memset(&j->res, 0, sizeof(j->res));
 		j->res.outcome = OUT_ERROR;
 		snprintf(j->res.reason, sizeof(j->res.reason), "the check's worker died");
-	} else if (*j->name && strcmp(j->res.name, j->name)) {  /* a guest may change its table */
-		j->res.outcome = OUT_ERROR;
-		snprintf(j->res.reason, sizeof(j->res.reason), "the image's test table changed: '%s' is now '%s'",
-			 j->name, j->res.name);
-		snprintf(j->res.observed, sizeof(j->res.observed), "%s", j->res.reason);
+	} else {
+		same_test(j);
 	}
 }
 
