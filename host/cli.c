@@ -99,7 +99,7 @@ static const struct cli_option *lookup(const char *arg, const char **val)
 
 	*val = NULL;
 	if (arg[0] != '-' || !arg[1])
-		return NULL;  /* "-" is an image: stdin */
+		return NULL;  /* "-" is an image name, not an option */
 	len = arg[1] != '-' ? 0 : eq ? (size_t)(eq - name) : strlen(name);
 	for (size_t i = 0; i < cli_noptions; i++) {
 		const struct cli_option *opt = &cli_options[i];
