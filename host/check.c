@@ -15,13 +15,13 @@
 
 #define CHECK_SUITE       "check"
 #define CHECK_TIMEOUT_S   2.0      /* per isolated check, unless --timeout says otherwise */
-#define CHECK_CPUS        2        /* cross-CPU checks (TSC sync) need an AP */
 #define CHECK_WORKERS     2
 #define EMULATED_PER_EXIT 100      /* more emulated instructions per exit: CPL0 is emulated */
 
 /* One isolated run: a forked worker builds its own VM, runs one test, sends the result back. */
 struct job {
-	const char *test;              /* suite.test */
+	struct plan_ref ref;           /* the test, by its place in the image's table */
+	char name[2 * PV_NAME_MAX + 2];  /* suite.test it had there */
 	pid_t pid;
 	int fd;
 	struct launch_result res;
@@ -37,11 +37,28 @@ static void job_start(struct job *j, const struct opts *o)
 		struct launch_result res;
 
 		close(fds[0]);
-		launch_one_test(o, j->test, &res);
+		launch_one_test(o, j->ref, &res);
 		_exit(write(fds[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
 	close(fds[1]);
 	j->fd = fds[0];
+}
+
+/* The worker ran the test at j->ref: it must still be j->name there (a guest may present another
+ * table on each run). A run that crashed before its table was read keeps its crash. */
+static void same_test(struct job *j)
+{
+	struct launch_result *res = &j->res;
+
+	if (!*j->name || !strcmp(res->name, j->name) || (!*res->name && res->outcome != OUT_NOT_RUN))
+		return;
+	res->outcome = OUT_ERROR;
+	if (*res->name)
+		snprintf(res->reason, sizeof(res->reason), "the image's test table changed: %s is now %s", j->name,
+			 res->name);
+	else
+		snprintf(res->reason, sizeof(res->reason), "the image's test table changed: no %s", j->name);
+	snprintf(res->observed, sizeof(res->observed), "%s", res->reason);
 }
 
 static void job_finish(struct job *j)
@@ -54,6 +71,8 @@ static void job_finish(struct job *j)
 		memset(&j->res, 0, sizeof(j->res));
 		j->res.outcome = OUT_ERROR;
 		snprintf(j->res.reason, sizeof(j->res.reason), "the check's worker died");
+	} else {
+		same_test(j);
 	}
 }
 
@@ -114,6 +133,10 @@ static void cpl0_native(struct report *r, const struct job *probe)
 	bool emulated = p->insn_emulation > (int64_t)(EMULATED_PER_EXIT * (p->exits ? p->exits : 1));
 
 	report_test_begin(r, 0);
+	if (probe->ref.suite < 0) {
+		report_outcome(r, OUT_SKIP, "the image has no apic.version test to time");
+		return;
+	}
 	if (p->insn_emulation < 0) {
 		report_outcome(r, OUT_SKIP, "KVM has no insn_emulation statistic");
 		return;
@@ -147,26 +170,29 @@ static void print_table(struct report *r, const struct plan_suite *checks, const
 	}
 }
 
-/* The image's check.* tests, and one probe run for the CPL0 question. */
-static int collect_jobs(const struct opts *o, struct plan *image, struct job **jobs, char ***names)
+/* The image's check.* tests that --test selects, each by its place in the table, and one probe
+ * run for the CPL0 question (apic.version, a short harmless run; none if the image lacks it). */
+static int collect_jobs(const struct opts *o, struct plan *image, struct job **jobs)
 {
 	const struct plan_suite *s = NULL;
-	int n = 0;
+	int n = 0, si = -1;
 
 	if (launch_plan(o, image) != EXIT_PASS)
 		die(EXIT_USAGE, "cannot read the image's test table");
 	for (int i = 0; i < image->nsuites; i++)
 		if (!strcmp(image->suites[i].name, CHECK_SUITE))
-			s = &image->suites[i];
-	n = s ? s->ntests : 0;
-	*jobs = xcalloc((size_t)n + 1, sizeof(**jobs));
-	*names = xcalloc((size_t)n + 1, sizeof(**names));
-	for (int i = 0; i < n; i++) {
-		(*names)[i] = xcalloc(1, 2 * PV_NAME_MAX + 2);
-		snprintf((*names)[i], 2 * PV_NAME_MAX + 2, CHECK_SUITE ".%s", s->tests[i].name);
-		(*jobs)[i].test = (*names)[i];
+			s = &image->suites[si = i];
+	*jobs = xcalloc((size_t)(s ? s->ntests : 0) + 1, sizeof(**jobs));
+	for (int i = 0; s && i < s->ntests; i++) {
+		if (!plan_match(o->tests, CHECK_SUITE, s->tests[i].name))  /* --test: some checks only */
+			continue;
+		(*jobs)[n].ref = (struct plan_ref){ si, i };
+		snprintf((*jobs)[n++].name, sizeof((*jobs)->name), CHECK_SUITE ".%s", s->tests[i].name);
 	}
-	(*jobs)[n].test = "apic.version"; /* the probe: a short, harmless run */
+	if (!n && o->tests)
+		die(EXIT_USAGE, "--test '%s': no check matches (irqlab --list --test check shows them)", o->tests);
+	if (plan_find(image, "apic", "version", &(*jobs)[n].ref) < 0)
+		(*jobs)[n].ref = (struct plan_ref){ -1, -1 };
 	return n;
 }
 
@@ -179,17 +205,14 @@ int check_main(const struct opts *o)
 	struct platform platform;
 	struct report r;
 	struct job *jobs;
-	char **names;
 	const char *unapplied;
 	int n, status;
 
 	if (run.timeout_s == CLI_DEFAULT_TIMEOUT_S)
 		run.timeout_s = CHECK_TIMEOUT_S;
-	if (run.cpus == 1)
-		run.cpus = CHECK_CPUS;
 	kvm_open(&kvm, NULL);
 	check_cpu_facts(kvm.supported_cpuid, &cf);
-	n = collect_jobs(&run, &image, &jobs, &names);
+	n = collect_jobs(&run, &image, &jobs);
 	run_jobs(jobs, n + 1, &run);
 	plan.nsuites = plan.nselected = 2;
 	plan.suites = xcalloc(2, sizeof(*plan.suites));
@@ -197,7 +220,7 @@ int check_main(const struct opts *o)
 	name_test(&plan.suites[0].tests[0], "cpl0_native");
 	plan.suites[1] = suite_of(CHECK_SUITE, n);
 	for (int i = 0; i < n; i++)
-		name_test(&plan.suites[1].tests[i], image.suites ? strchr(names[i], '.') + 1 : names[i]);
+		name_test(&plan.suites[1].tests[i], strchr(jobs[i].name, '.') + 1);
 	unapplied = platform_load_default(&platform);
 	report_init(&r, o->fmt, stdout, o->junit, "irqlab check");
 	r.platform = &platform;
@@ -218,9 +241,6 @@ int check_main(const struct opts *o)
 		print_table(&r, &r.plan.suites[1], jobs);
 	}
 	status = report_finish(&r);
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 	free(jobs);
 	plan_free(&image);
 	report_free(&r);

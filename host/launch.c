@@ -151,7 +151,8 @@ static void launch_free(struct launch *l)
 }
 
 /* Everything up to the end of the run; the caller reads l->report / l->mexit after. */
-static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *list_out)
+static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *list_out,
+				 const struct plan_ref *only)
 {
 	struct launch *l = xcalloc(1, sizeof(*l));
 	struct vm_config cfg;
@@ -177,7 +178,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 		report_diag(&l->report, unapplied);                  /* no platform files found */
 	l->report.platform = &l->platform;
 	l->pv = (struct pv_ctx){ .vm = &l->vm, .mem = &l->vm.mem, .report = &l->report,
-				 .patterns = l->o.tests, .list = l->o.list, .list_out = list_out,
+				 .patterns = l->o.tests, .only = only, .list = l->o.list, .list_out = list_out,
 				 .ncpus = l->o.cpus };
 	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
 				     .mexit = &l->mexit, .ioapic = l->vm.ioapic,
@@ -190,7 +191,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 
 int launch(const struct opts *o, uint64_t start_ns)
 {
-	struct launch *l = launch_run(o, stdout, NULL);
+	struct launch *l = launch_run(o, stdout, NULL, NULL);
 	int status = final_status(l);                                /* exit status, reports written */
 
 	if (l->o.stats)
@@ -225,10 +226,11 @@ int launch_plan(const struct opts *o, struct plan *out)
 	int status;
 
 	quiet.list = true;
+	quiet.tests = NULL;      /* the whole table */
 	quiet.serial = "none";
 	quiet.serial_given = true;
 	memset(out, 0, sizeof(*out));
-	l = launch_run(&quiet, null ? null : stdout, out);
+	l = launch_run(&quiet, null ? null : stdout, out, NULL);
 	status = l->pv.listed ? EXIT_PASS : final_status(l);
 	launch_free(l);
 	if (null)
@@ -236,40 +238,46 @@ int launch_plan(const struct opts *o, struct plan *out)
 	return status;
 }
 
-int launch_one_test(const struct opts *o, const char *test, struct launch_result *res)
+/* The outcome of the test at `ref` (only it was selected), or of the crash. */
+static void read_result(const struct launch *l, struct plan_ref ref, struct launch_result *res)
+{
+	const struct plan *plan = &l->report.plan;
+	const struct plan_test *pt = NULL;
+
+	res->outcome = OUT_NOT_RUN;
+	snprintf(res->reason, sizeof(res->reason), "%s", l->report.crash_summary ? l->report.crash_summary : "");
+	if (ref.suite >= 0 && ref.suite < plan->nsuites && ref.test >= 0 && ref.test < plan->suites[ref.suite].ntests)
+		pt = &plan->suites[ref.suite].tests[ref.test];
+	if (pt) {
+		snprintf(res->name, sizeof(res->name), "%s.%s", plan->suites[ref.suite].name, pt->name);
+		res->outcome = pt->outcome;
+		if (pt->reason)
+			snprintf(res->reason, sizeof(res->reason), "%s", pt->reason);
+		snprintf(res->observed, sizeof(res->observed), "%s", res->reason);
+		expected_line(pt->log, res->expected, sizeof(res->expected), res->observed, sizeof(res->observed));
+	}
+	if (res->outcome == OUT_NOT_RUN && l->report.crash != OUT_NOT_RUN)
+		res->outcome = l->report.crash;
+	if (l->report.crash != OUT_NOT_RUN)
+		snprintf(res->observed, sizeof(res->observed), "%s", l->report.crash_summary);
+}
+
+int launch_one_test(const struct opts *o, struct plan_ref ref, struct launch_result *res)
 {
 	FILE *null = fopen("/dev/null", "w");
 	struct opts quiet = *o;
 	struct launch *l;
 
-	quiet.tests = test;
+	quiet.tests = NULL;      /* selected by identity (ref), never by pattern */
 	quiet.fmt = FMT_JSON;
 	quiet.serial = "none";
 	quiet.serial_given = true;
 	quiet.junit = NULL;
-	l = launch_run(&quiet, null ? null : stdout, NULL);
+	l = launch_run(&quiet, null ? null : stdout, NULL, &ref);
+	memset(res, 0, sizeof(*res));
 	res->status = final_status(l);
-	res->outcome = OUT_NOT_RUN;
-	snprintf(res->reason, sizeof(res->reason), "%s", l->report.crash_summary ? l->report.crash_summary : "");
-	for (int s = 0; s < l->report.plan.nsuites; s++)
-		for (int t = 0; t < l->report.plan.suites[s].ntests; t++) {
-			const struct plan_test *pt = &l->report.plan.suites[s].tests[t];
-
-			if (!pt->selected)
-				continue;
-			res->outcome = pt->outcome;
-			if (pt->reason)
-				snprintf(res->reason, sizeof(res->reason), "%s", pt->reason);
-			snprintf(res->observed, sizeof(res->observed), "%s", res->reason);
-			expected_line(pt->log, res->expected, sizeof(res->expected), res->observed,
-				      sizeof(res->observed));
-		}
-	if (res->outcome == OUT_NOT_RUN && l->report.crash != OUT_NOT_RUN)
-		res->outcome = l->report.crash;
-	if (l->report.crash != OUT_NOT_RUN)
-		snprintf(res->observed, sizeof(res->observed), "%s", l->report.crash_summary);
+	read_result(l, ref, res);
 	res->insn_emulation = kvm_stat(l->vm.vcpus[0].fd, "insn_emulation");
-	res->exits = 0;
 	for (int i = 0; i < l->vm.ncpus; i++)
 		res->exits += l->vm.vcpus[i].exits;
 	launch_free(l);

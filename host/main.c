@@ -14,12 +14,12 @@
 
 static void parse_args(struct opts *o, int argc, char **argv)
 {
-	char err[256];
+	struct reason why;
 
-	if (cli_parse(argc, argv, o, err, sizeof(err)) != CLI_OK)
-		die(EXIT_USAGE, "%s", err);
+	if (cli_parse(argc, argv, o, &why) < 0)
+		die(EXIT_USAGE, "%s", why.text);
 	if (o->help) {
-		fputs(cli_usage, stdout);
+		cli_write_usage(stdout);
 		exit(EXIT_PASS);
 	}
 	if (o->version) {

@@ -10,6 +10,7 @@
 
 struct vm;
 struct vcpu;
+struct reason;
 
 #define MCE_DEFAULT_BANKS 10
 #define MCI_STATUS_VAL    (1ull << 63)
@@ -30,12 +31,12 @@ const char *mce_check(const struct vm *vm, const struct mce_inject *m);
 int mce_inject(struct vm *vm, struct vcpu *self, const struct mce_inject *m);
 
 /* --inject-mce cpu=N,bank=N,status=X[,addr=X][,misc=X][,mcg=X][,after=MS]: parse one spec.
- * Returns 0, or -1 with a one-line reason. Numbers take C syntax (0x...). */
+ * Returns 0, or -EINVAL with a one-line reason in `why`. Numbers take C syntax (0x...). */
 struct mce_spec {
 	struct mce_inject m;
 	unsigned after_ms;
 };
-int mce_parse_spec(const char *spec, struct mce_spec *out, char *err, size_t errlen);
+int mce_parse_spec(const char *spec, struct mce_spec *out, struct reason *why);
 
 /* Inject each spec `after_ms` after the run starts, from a host thread; results on stderr. */
 void mce_start_injector(struct vm *vm, const struct mce_spec *specs, int n);

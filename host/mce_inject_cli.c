@@ -32,30 +32,30 @@ static int set_field(struct mce_spec *s, const char *key, uint64_t v, unsigned *
 	return -1;
 }
 
-int mce_parse_spec(const char *spec, struct mce_spec *out, char *err, size_t errlen)
+int mce_parse_spec(const char *spec, struct mce_spec *out, struct reason *why)
 {
 	char buf[512], *save = NULL, *item;
 	unsigned seen = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (strlen(spec) >= sizeof(buf))
-		return errorf(err, errlen, "--inject-mce: spec longer than %zu characters", sizeof(buf) - 1);
+		return failf(why, -EINVAL, "--inject-mce: spec longer than %zu characters", sizeof(buf) - 1);
 	snprintf(buf, sizeof(buf), "%s", spec);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '='), *end;
 		uint64_t v;
 
 		if (!eq)
-			return errorf(err, errlen, "--inject-mce: '%s' is not key=value", item);
+			return failf(why, -EINVAL, "--inject-mce: '%s' is not key=value", item);
 		*eq = '\0';
 		errno = 0;
 		v = strtoull(eq + 1, &end, 0);
 		if (errno || end == eq + 1 || *end || set_field(out, item, v, &seen))
-			return errorf(err, errlen, "--inject-mce: bad field '%s=%s' (keys: cpu bank status addr misc mcg after)",
+			return failf(why, -EINVAL, "--inject-mce: bad field '%s=%s' (keys: cpu bank status addr misc mcg after)",
 				    item, eq + 1);
 	}
 	if ((seen & 7) != 7)
-		return errorf(err, errlen, "--inject-mce: cpu, bank and status are required");
+		return failf(why, -EINVAL, "--inject-mce: cpu, bank and status are required");
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "plan.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,61 @@ int plan_select(struct plan *plan, const char *patterns)
 		total += suite->nselected;
 	}
 	return total;
+}
+
+int plan_select_ref(struct plan *plan, struct plan_ref ref)
+{
+	bool in_table = ref.suite >= 0 && ref.suite < plan->nsuites && ref.test >= 0 &&
+			ref.test < plan->suites[ref.suite].ntests;
+
+	plan->nselected = in_table;
+	for (int s = 0; s < plan->nsuites; s++) {
+		struct plan_suite *suite = &plan->suites[s];
+
+		suite->nselected = in_table && s == ref.suite;
+		for (int t = 0; t < suite->ntests; t++)
+			suite->tests[t].selected = in_table && s == ref.suite && t == ref.test;
+	}
+	return in_table;
+}
+
+int plan_find(const struct plan *plan, const char *suite, const char *test, struct plan_ref *out)
+{
+	for (int s = 0; s < plan->nsuites; s++) {
+		if (strcmp(plan->suites[s].name, suite))
+			continue;
+		for (int t = 0; t < plan->suites[s].ntests; t++)
+			if (!strcmp(plan->suites[s].tests[t].name, test)) {
+				*out = (struct plan_ref){ s, t };
+				return 0;
+			}
+	}
+	return -ENOENT;
+}
+
+void plan_keep_selected(struct plan *plan)
+{
+	int ns = 0;
+
+	for (int s = 0; s < plan->nsuites; s++) {
+		struct plan_suite *suite = &plan->suites[s];
+		int nt = 0;
+
+		for (int t = 0; t < suite->ntests; t++) {
+			if (suite->tests[t].selected) {
+				suite->tests[nt++] = suite->tests[t];
+				continue;
+			}
+			free(suite->tests[t].reason);
+			free(suite->tests[t].log);
+		}
+		suite->ntests = suite->nselected = nt;
+		if (nt)
+			plan->suites[ns++] = *suite;
+		else
+			free(suite->tests);
+	}
+	plan->nsuites = plan->nselected = ns;
 }
 
 void plan_add_metric(struct plan *plan, const struct plan_metric *m)

@@ -52,8 +52,23 @@ struct plan {
  * purpose (irqlab check isolates them). Returns the number of selected tests. */
 int plan_select(struct plan *plan, const char *patterns);
 
+/* A test's identity: the index of its suite and its own in the guest's table. */
+struct plan_ref {
+	int suite, test;
+};
+
+/* Select exactly the test at `ref` and nothing else: by identity, never by pattern, so a test
+ * named "*" or "[a]" selects only itself. Returns 1, or 0 when `ref` is not in the table. */
+int plan_select_ref(struct plan *plan, struct plan_ref ref);
+
+/* The first test named exactly `suite`.`test` (strcmp, no patterns): 0 and *out, or -ENOENT. */
+int plan_find(const struct plan *plan, const char *suite, const char *test, struct plan_ref *out);
+
 /* True if `name` matches one pattern of the comma-separated list. */
 bool plan_match(const char *patterns, const char *suite, const char *test);
+
+/* Drop the tests plan_select() left out, and suites left empty (--list --test). */
+void plan_keep_selected(struct plan *plan);
 
 void plan_add_metric(struct plan *plan, const struct plan_metric *m);
 void plan_free(struct plan *plan);

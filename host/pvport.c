@@ -153,7 +153,18 @@ static const char *on_hello(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 		plan_free(&plan);
 		return err;
 	}
+	if (ctx->only)
+		plan_select_ref(&plan, *ctx->only);  /* nothing if not in the table: the guest just ends */
+	else if (plan_select(&plan, ctx->patterns) == 0 && ctx->patterns && *ctx->patterns) {
+		warnx("--test '%s': no test matches (irqlab --list shows them)", ctx->patterns);
+		ctx->usage_error = 1;
+		plan_free(&plan);
+		*act = PV_STOP;
+		return NULL;
+	}
 	if (ctx->list) {
+		if (ctx->patterns && *ctx->patterns)
+			plan_keep_selected(&plan);   /* --list --test: what the patterns select */
 		if (ctx->list_out)
 			*ctx->list_out = plan;
 		else
@@ -161,13 +172,6 @@ static const char *on_hello(struct pv_ctx *ctx, struct pv_in *in, enum pv_action
 		if (!ctx->list_out)
 			plan_free(&plan);
 		ctx->listed = true;
-		*act = PV_STOP;
-		return NULL;
-	}
-	if (plan_select(&plan, ctx->patterns) == 0 && ctx->patterns && *ctx->patterns) {
-		warnx("--test '%s': no test matches (irqlab --list shows them)", ctx->patterns);
-		ctx->usage_error = 1;
-		plan_free(&plan);
 		*act = PV_STOP;
 		return NULL;
 	}

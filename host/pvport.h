@@ -17,6 +17,7 @@ struct pv_ctx {
 	struct guest_mem *mem;
 	struct report *report;
 	const char *patterns;   /* --test, or NULL for all */
+	const struct plan_ref *only; /* select exactly this test, not by patterns (irqlab check) */
 	bool list;              /* --list: print the plan at HELLO and stop */
 	struct plan *list_out;  /* with list: hand the plan over here instead of printing it */
 	int ncpus;

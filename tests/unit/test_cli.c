@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* cli_parse and cli_parse_size: defaults, every option as `--opt v` and `--opt=v`, and each
  * bad value with its exact message. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,18 +11,19 @@
 #include "tap.h"
 
 static struct opts o;
-static char err[256];
+static struct reason why;
+static const char *const err = why.text;
 
-/* Parse a NULL-terminated argument list after "irqlab". */
-static enum cli_result parse(const char *const *args)
+/* Parse a NULL-terminated argument list after "irqlab": 0 or -EINVAL. */
+static int parse(const char *const *args)
 {
 	char *argv[32] = { "irqlab" };
 	int argc = 1;
 
 	while (*args && argc < 31)
 		argv[argc++] = (char *)*args++;
-	err[0] = '\0';
-	return cli_parse(argc, argv, &o, err, sizeof(err));
+	why.text[0] = '\0';
+	return cli_parse(argc, argv, &o, &why);
 }
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -33,19 +36,28 @@ _Static_assert(CLI_MAX_CPUS == IRQLAB_MAX_CPUS && IRQLAB_MAX_CPUS == 1024, "CPUS
 
 static void bad(const char *const *args, const char *want, const char *label)
 {
-	is_int(parse(args), CLI_ERROR, "%s: rejected", label);
+	is_int(parse(args), -EINVAL, "%s: rejected", label);
 	is_str(err, want, "%s: message", label);
 }
 
 static void test_defaults(void)
 {
-	is_int(parse(ARGS("run")), CLI_OK, "defaults: `irqlab run` parses");
-	ok(o.cpus == 1 && o.mem_size == LAYOUT_MEM_DEFAULT && !o.split_irqchip && o.timeout_s == 30.0 &&
+	is_int(parse(ARGS("run")), 0, "defaults: `irqlab run` parses");
+	ok(o.cpus == 2 && o.mem_size == LAYOUT_MEM_DEFAULT && !o.split_irqchip && o.timeout_s == 30.0 &&
 	   !o.tests && !o.list && o.fmt == FMT_KTAP && !o.junit && !o.serial && !o.image && !o.help && !o.version,
-	   "defaults: 1 cpu, 64M, kernel irqchip, 30 s, all tests, ktap, serial to stderr, built-in guest");
-	is_int(parse(ARGS("guest.elf")), CLI_OK, "an image alone parses");
+	   "defaults: 2 cpus, 64M, kernel irqchip, 30 s, all tests, ktap, serial to stderr, built-in guest");
+	is_int(parse(ARGS("guest.elf")), 0, "an image alone parses");
 	is_str(o.image, "guest.elf", "... image path kept");
-	is_int(parse(ARGS("run", "--list", "x.elf")), CLI_OK, "run --list IMAGE parses");
+	is_int(o.cpus, 2, "... run's default: 2 vCPUs, SMP exercised");
+	is_int(parse(ARGS("boot", "mb.elf")), 0, "boot IMAGE parses");
+	is_int(o.cpus, 1, "... boot's default: 1 vCPU, as QEMU's -smp");
+	is_int(parse(ARGS("check")), 0, "check parses");
+	is_int(o.cpus, 2, "... check's default: 2 vCPUs, cross-CPU checks run");
+	is_int(parse(ARGS("check", "--cpus", "1")), 0, "check --cpus 1 parses");
+	is_int(o.cpus, 1, "... and is kept");
+	is_int(parse(ARGS("boot", "--cpus=4", "mb.elf")), 0, "boot --cpus=4 parses");
+	is_int(o.cpus, 4, "... and is kept");
+	is_int(parse(ARGS("run", "--list", "x.elf")), 0, "run --list IMAGE parses");
 	ok(o.list && !strcmp(o.image, "x.elf"), "... list set, image kept");
 	parse(ARGS("-h"));
 	ok(o.help, "-h sets help");
@@ -62,9 +74,9 @@ static void both_forms(const char *name, const char *value, bool (*check)(void),
 
 	snprintf(joined, sizeof(joined), "--%s=%s", name, value);
 	snprintf(flag, sizeof(flag), "--%s", name);
-	is_int(parse(ARGS(flag, value)), CLI_OK, "--%s %s parses", name, value);
+	is_int(parse(ARGS(flag, value)), 0, "--%s %s parses", name, value);
 	ok(check(), "--%s %s: %s", name, value, label);
-	is_int(parse(ARGS(joined)), CLI_OK, "%s parses", joined);
+	is_int(parse(ARGS(joined)), 0, "%s parses", joined);
 	ok(check(), "%s: %s", joined, label);
 }
 
@@ -105,9 +117,13 @@ static void test_options(void)
 	both_forms("serial", "none", serial_none, "dropped");
 	both_forms("serial", "stderr", serial_stderr, "stderr is the default (NULL)");
 	both_forms("serial", "log.txt", serial_file, "a file");
-	is_int(parse(ARGS("--test=")), CLI_OK, "--test= (empty) parses");
-	is_str(o.tests, "", "... as the empty pattern list (everything)");
-	is_int(parse(ARGS("--cpus", "2", "--cpus=3")), CLI_OK, "repeated option parses");
+	bad(ARGS("--test="), "--test: empty pattern (give suite, suite.test or a glob)", "--test= (empty)");
+	bad(ARGS("--test", ""), "--test: empty pattern (give suite, suite.test or a glob)", "--test ''");
+	bad(ARGS("--test", "a,,b"), "--test: 'a,,b' has an empty pattern between its commas", "--test a,,b");
+	bad(ARGS("--test", ",a"), "--test: ',a' has an empty pattern between its commas", "--test ,a");
+	bad(ARGS("--test=a,"), "--test: 'a,' has an empty pattern between its commas", "--test=a,");
+	bad(ARGS("check", "--test", ","), "--test: ',' has an empty pattern between its commas", "check --test ,");
+	is_int(parse(ARGS("--cpus", "2", "--cpus=3")), 0, "repeated option parses");
 	is_int(o.cpus, 3, "... the last one wins");
 }
 
@@ -161,7 +177,7 @@ static bool inject_1(void)
 /* Options of the multiboot and machine-check features, and the subcommands. */
 static void test_more_options(void)
 {
-	is_int(parse(ARGS("--stats")), CLI_OK, "--stats parses");
+	is_int(parse(ARGS("--stats")), 0, "--stats parses");
 	ok(stats(), "--stats set");
 	both_forms("append", "a=1 b", append_args, "kernel arguments kept");
 	both_forms("initrd", "env.txt", initrd_env, "module path kept");
@@ -179,17 +195,61 @@ static void test_more_options(void)
 	bad(ARGS("--inject-mce", "cpu=0x100000000,bank=0,status=1"),
 	    "--inject-mce: bad field 'cpu=0x100000000' (keys: cpu bank status addr misc mcg after)",
 	    "--inject-mce cpu beyond 32 bits");
-	is_int(parse(ARGS("--inject-mce=cpu=0,bank=0,status=1", "--inject-mce", "cpu=0,bank=1,status=1")), CLI_OK,
+	is_int(parse(ARGS("--inject-mce=cpu=0,bank=0,status=1", "--inject-mce", "cpu=0,bank=1,status=1")), 0,
 	       "two --inject-mce parse");
 	is_int(o.ninject, 2, "... both kept in order");
 
-	is_int(parse(ARGS("boot", "mb.elf")), CLI_OK, "`irqlab boot IMAGE` parses");
+	is_int(parse(ARGS("boot", "mb.elf")), 0, "`irqlab boot IMAGE` parses");
 	ok(o.boot && !o.check && o.mem_size == CLI_BOOT_DEFAULT_MEM, "boot: multiboot, 128 MiB default");
-	is_int(parse(ARGS("boot", "--mem", "64M", "mb.elf")), CLI_OK, "boot --mem 64M parses");
+	is_int(parse(ARGS("boot", "--mem", "64M", "mb.elf")), 0, "boot --mem 64M parses");
 	is_int((long long)o.mem_size, 64ll << 20, "boot: --mem wins over its default");
 	bad(ARGS("boot"), "irqlab boot needs an IMAGE (a multiboot kernel)", "boot without an image");
-	is_int(parse(ARGS("check")), CLI_OK, "`irqlab check` parses");
+	is_int(parse(ARGS("check")), 0, "`irqlab check` parses");
 	ok(o.check && !o.boot, "check: flag set");
+}
+
+/* Each command takes only the options its heading in the usage text lists. */
+static void test_verbs(void)
+{
+	bad(ARGS("check", "--list"), "--list is not an option of irqlab check (irqlab --help lists them)",
+	    "check --list");
+	bad(ARGS("check", "--serial", "x"), "--serial is not an option of irqlab check (irqlab --help lists them)",
+	    "check --serial");
+	bad(ARGS("check", "--inject-mce=cpu=0,bank=0,status=1"),
+	    "--inject-mce is not an option of irqlab check (irqlab --help lists them)", "check --inject-mce");
+	bad(ARGS("check", "--exit-status", "qemu"),
+	    "--exit-status is not an option of irqlab check (irqlab --help lists them)", "check --exit-status");
+	is_int(parse(ARGS("check", "--cpus", "3", "--mem=128M", "--irqchip", "split", "--timeout", "5", "--test",
+			  "check.*", "--format", "json", "--junit", "j.xml", "--mce-banks", "4", "--cpu-vendor", "amd")),
+	       0, "check takes the options of run, boot and check");
+	ok(o.check && o.verb == VERB_CHECK && o.cpus == 3 && o.split_irqchip && !strcmp(o.tests, "check.*"),
+	   "... and keeps them");
+	is_int(parse(ARGS("boot", "--list", "--stats", "--serial", "none", "mb.elf")), 0, "boot takes --list, --stats");
+	ok(o.boot && o.verb == VERB_BOOT && o.list && o.stats, "... and keeps them");
+	is_int(parse(ARGS("x.elf")), 0, "no command is run");
+	is_int(o.verb, VERB_RUN, "... verb run");
+}
+
+/* --help and --version act whatever else is on the line (docs/cli.md). */
+static void test_wins(void)
+{
+	is_int(parse(ARGS("--bogus", "--version")), 0, "--bogus --version: no error");
+	ok(o.version, "... version set");
+	is_int(parse(ARGS("--cpus", "0", "--help")), 0, "--cpus 0 --help: no error");
+	ok(o.help, "... help set");
+	is_int(parse(ARGS("boot", "-h")), 0, "boot -h: no error without an image");
+	ok(o.help, "... help set");
+	is_int(parse(ARGS("check", "--list", "--version")), 0, "check --list --version: no error");
+	ok(o.version, "... version set");
+	is_int(parse(ARGS("--test", "--version")), 0, "--test --version: --version is not taken as a pattern");
+	ok(o.version && !o.tests, "... version set, no pattern");
+	is_int(parse(ARGS("help")), 0, "`irqlab help` parses");
+	ok(o.help, "... as --help");
+	is_int(parse(ARGS("help", "--bogus", "x", "y")), 0, "`irqlab help` with anything after it");
+	ok(o.help, "... still --help");
+	bad(ARGS("x.elf", "help"), "more than one image given ('x.elf' and 'help')", "help only first");
+	bad(ARGS("--help=x"), "unknown option '--help=x' (irqlab --help lists them)", "--help=x");
+	bad(ARGS("-hh"), "unknown option '-hh' (irqlab --help lists them)", "-hh");
 }
 
 static void test_parse_size(void)
@@ -216,6 +276,8 @@ int main(void)
 	test_bad_values();
 	test_bad_syntax();
 	test_more_options();
+	test_verbs();
+	test_wins();
 	test_parse_size();
 	return done_testing();
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* plan_match and plan_select: globs on `suite` or `suite.test`, comma lists, no match. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +81,67 @@ static void test_select(void)
 	ok(p.nsuites == 0 && p.suites == NULL, "plan_free resets the plan");
 }
 
+/* --list --test: only what the patterns select is kept, and suites left empty go. */
+static void test_keep_selected(void)
+{
+	struct plan p = make_plan();
+
+	plan_select(&p, "alpha.two");
+	plan_keep_selected(&p);
+	ok(p.nsuites == 1 && p.nselected == 1 && !strcmp(p.suites[0].name, "alpha"), "alpha.two: one suite left");
+	ok(p.suites[0].ntests == 1 && !strcmp(p.suites[0].tests[0].name, "two") && p.suites[0].nselected == 1,
+	   "... with only the test two");
+	plan_free(&p);
+	p = make_plan();
+	plan_select(&p, "beta,alpha.one");
+	plan_keep_selected(&p);
+	ok(p.nsuites == 2 && p.suites[0].ntests == 1 && !strcmp(p.suites[0].tests[0].name, "one") &&
+	   p.suites[1].ntests == 1 && !strcmp(p.suites[1].tests[0].name, "three"), "beta,alpha.one: table order kept");
+	plan_free(&p);
+	p = make_plan();
+	plan_select(&p, "nothing");
+	plan_keep_selected(&p);
+	ok(p.nsuites == 0 && p.nselected == 0, "no match: an empty plan");
+	plan_free(&p);
+}
+
+/* irqlab check selects by identity: names that are globs select only themselves. */
+static void test_select_ref(void)
+{
+	static const char *const names[] = { "*", "[a]", "a", "?" };
+	struct plan p = { .nsuites = 2, .suites = calloc(2, sizeof(struct plan_suite)) };
+	struct plan_ref ref = { -1, -1 };
+
+	snprintf(p.suites[0].name, PV_NAME_MAX, "other");
+	p.suites[0].ntests = 1;
+	p.suites[0].tests = calloc(1, sizeof(struct plan_test));
+	snprintf(p.suites[0].tests[0].name, PV_NAME_MAX, "*");
+	snprintf(p.suites[1].name, PV_NAME_MAX, "check");
+	p.suites[1].ntests = 4;
+	p.suites[1].tests = calloc(4, sizeof(struct plan_test));
+	for (int t = 0; t < 4; t++)
+		snprintf(p.suites[1].tests[t].name, PV_NAME_MAX, "%s", names[t]);
+	for (int t = 0; t < 4; t++) {
+		int count = 0;
+
+		is_int(plan_find(&p, "check", names[t], &ref), 0, "plan_find(check.%s) finds it", names[t]);
+		ok(ref.suite == 1 && ref.test == t, "... at its own place (%d.%d)", ref.suite, ref.test);
+		is_int(plan_select_ref(&p, ref), 1, "plan_select_ref(check.%s): one test", names[t]);
+		for (int s = 0; s < 2; s++)
+			for (int k = 0; k < p.suites[s].ntests; k++)
+				count += p.suites[s].tests[k].selected;
+		ok(count == 1 && p.suites[1].tests[t].selected && p.nselected == 1 && p.suites[1].nselected == 1 &&
+		   !p.suites[0].nselected, "... only check.%s is selected", names[t]);
+	}
+	is_int(plan_find(&p, "check", "b", &ref), -ENOENT, "plan_find: no glob matching ([a] is not a)");
+	is_int(plan_find(&p, "*", "*", &ref), -ENOENT, "plan_find: the suite name is no glob either");
+	is_int(plan_select_ref(&p, (struct plan_ref){ 1, 4 }), 0, "a ref past the suite selects nothing");
+	ok(!p.suites[1].tests[3].selected && !p.nselected, "... and clears the selection");
+	is_int(plan_select_ref(&p, (struct plan_ref){ -1, -1 }), 0, "ref -1.-1 selects nothing");
+	is_int(plan_select_ref(&p, (struct plan_ref){ 2, 0 }), 0, "a suite past the table selects nothing");
+	plan_free(&p);
+}
+
 static void test_metrics_and_names(void)
 {
 	struct plan p = { 0 };
@@ -101,6 +164,8 @@ int main(void)
 	test_match();
 	test_long_list();
 	test_select();
+	test_keep_selected();
+	test_select_ref();
 	test_metrics_and_names();
 	return done_testing();
 }

@@ -5,6 +5,7 @@
  * line for a refused request, after which the run goes on. The hand-made VM has no KVM behind
  * it (fd -1, no routes, idle vCPUs): a request that got past its checks would come back as
  * something other than -PV_EINVAL, or crash the test. */
+#include <errno.h>
 #include <string.h>
 
 #include "irq.h"
@@ -12,6 +13,7 @@
 #include "pvfix.h"
 #include "request.h"
 #include "tap.h"
+#include "util.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -67,8 +69,11 @@ static void test_mce_check(void)
 
 static int parse(const char *spec, struct mce_spec *s, char *err)
 {
-	strcpy(err, "(none)");
-	return mce_parse_spec(spec, s, err, 256);
+	struct reason why = { "(none)" };
+	int r = mce_parse_spec(spec, s, &why);
+
+	strcpy(err, why.text);
+	return r;
 }
 
 static void test_parse_spec(void)
@@ -110,13 +115,13 @@ static void test_parse_spec_errors(void)
 	char err[256], longspec[600];
 
 	for (size_t i = 0; i < sizeof(bad_specs) / sizeof(bad_specs[0]); i++) {
-		is_int(parse(bad_specs[i].spec, &s, err), -1, "bad spec '%s': error", bad_specs[i].spec);
+		is_int(parse(bad_specs[i].spec, &s, err), -EINVAL, "bad spec '%s': error", bad_specs[i].spec);
 		like_str(err, bad_specs[i].why, "bad spec '%s': says why", bad_specs[i].spec);
 	}
 	memset(longspec, 'x', sizeof(longspec) - 1);
 	longspec[sizeof(longspec) - 1] = '\0';
 	memcpy(longspec, "cpu=0,bank=0,status=1,", 22);
-	is_int(parse(longspec, &s, err), -1, "599-character spec: error");
+	is_int(parse(longspec, &s, err), -EINVAL, "599-character spec: error");
 	is_str(err, "--inject-mce: spec longer than 511 characters", "overlong spec: message");
 }
 
