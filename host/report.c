@@ -2,11 +2,13 @@
 /*
  * Results: guest events move a small state machine over the plan (suite -> test -> result ->
  * suite end) and stream KTAP version 1 (design.md: nested suites indented by two spaces).
- * Out-of-order events are protocol violations, returned as text for pvport.c to report.
+ * Out-of-order events are protocol violations, returned (-EPROTO + reason) for session.c to
+ * report.
  */
 #include "report.h"
 #include "report_ktap.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +48,12 @@ void report_free(struct report *r)
 	pthread_mutex_destroy(&r->lock);
 }
 
-const char *report_plan(struct report *r, struct plan *plan)
+int report_plan(struct report *r, struct plan *plan, struct reason *why)
 {
 	pthread_mutex_lock(&r->lock);
 	if (r->have_plan) {
 		pthread_mutex_unlock(&r->lock);
-		return "HELLO sent twice";
+		return failf(why, -EPROTO, "HELLO sent twice");
 	}
 	r->plan = *plan;
 	memset(plan, 0, sizeof(*plan));
@@ -63,20 +65,20 @@ const char *report_plan(struct report *r, struct plan *plan)
 			r->platform->nexpect);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
-	return NULL;
+	return 0;
 }
 
-const char *report_suite_begin(struct report *r, int s)
+int report_suite_begin(struct report *r, int s, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 
 	pthread_mutex_lock(&r->lock);
 	if (!r->have_plan)
-		err = "SUITE before HELLO";
+		err = failf(why, -EPROTO, "SUITE before HELLO");
 	else if (r->cur_suite >= 0)
-		err = "SUITE while another suite is open";
+		err = failf(why, -EPROTO, "SUITE while another suite is open");
 	else if (s < r->next_suite || s >= r->plan.nsuites || !r->plan.suites[s].nselected)
-		err = "SUITE index out of order, out of range or not selected";
+		err = failf(why, -EPROTO, "SUITE index out of order, out of range or not selected");
 	if (!err) {
 		ktap_skip_suites(r, s, "not run: the guest skipped this suite");
 		r->cur_suite = s;
@@ -88,21 +90,21 @@ const char *report_suite_begin(struct report *r, int s)
 	return err;
 }
 
-const char *report_test_begin(struct report *r, int t)
+int report_test_begin(struct report *r, int t, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 	struct plan_suite *suite;
 
 	pthread_mutex_lock(&r->lock);
 	suite = r->cur_suite >= 0 ? &r->plan.suites[r->cur_suite] : NULL;
 	if (!suite)
-		err = "TEST outside a suite";
+		err = failf(why, -EPROTO, "TEST outside a suite");
 	else if (r->cur_test >= 0)
-		err = "TEST while another test runs";
+		err = failf(why, -EPROTO, "TEST while another test runs");
 	else if (t < 0 || t >= suite->ntests || !suite->tests[t].selected)
-		err = "TEST index out of range or not selected";
+		err = failf(why, -EPROTO, "TEST index out of range or not selected");
 	else if (suite->tests[t].outcome != OUT_NOT_RUN)
-		err = "TEST started twice";
+		err = failf(why, -EPROTO, "TEST started twice");
 	if (!err) {
 		r->cur_test = t;
 		suite->tests[t].start_ns = now_ns();
@@ -163,18 +165,19 @@ static void end_test(struct report *r, struct plan_test *test, enum outcome o, c
 	fflush(r->out);
 }
 
-const char *report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag)
+int report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag,
+		  struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 	struct plan_test *test = NULL;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->cur_test < 0)
-		err = "RESULT without a running test";
+		err = failf(why, -EPROTO, "RESULT without a running test");
 	else if (v > PV_XFAIL)
-		err = "RESULT with an unknown verdict";
+		err = failf(why, -EPROTO, "RESULT with an unknown verdict");
 	else if (strcmp(name, (test = &r->plan.suites[r->cur_suite].tests[r->cur_test])->name))
-		err = "RESULT names another test than the running one";
+		err = failf(why, -EPROTO, "RESULT names another test than the running one");
 	if (!err) /* the guest usually PRINTed its failure already: show it once */
 		end_test(r, test, verdict_outcome(v), diag,
 			 *diag && v == PV_FAIL && !(test->log && strstr(test->log, diag)));
@@ -182,28 +185,28 @@ const char *report_result(struct report *r, enum pv_verdict v, const char *name,
 	return err;
 }
 
-const char *report_outcome(struct report *r, enum outcome o, const char *reason)
+int report_outcome(struct report *r, enum outcome o, const char *reason, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->cur_test < 0)
-		err = "outcome without a running test";
+		err = failf(why, -EPROTO, "outcome without a running test");
 	else
 		end_test(r, &r->plan.suites[r->cur_suite].tests[r->cur_test], o, reason, false);
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
 
-const char *report_suite_end(struct report *r, int s)
+int report_suite_end(struct report *r, int s, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->cur_suite < 0 || s != r->cur_suite)
-		err = "SUITE_END for a suite that is not open";
+		err = failf(why, -EPROTO, "SUITE_END for a suite that is not open");
 	else if (r->cur_test >= 0)
-		err = "SUITE_END while a test runs";
+		err = failf(why, -EPROTO, "SUITE_END while a test runs");
 	if (!err) {
 		ktap_close_tests(r, s, "not run: the guest did not run this test");
 		ktap_suite_line(r, s, NULL);
@@ -254,13 +257,13 @@ void report_record_metric(struct report *r, const char *name, long long value, c
 	record_metric(r, name, value, unit, false);
 }
 
-const char *report_done(struct report *r, int guest_status)
+int report_done(struct report *r, int guest_status, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->cur_test >= 0 || r->cur_suite >= 0)
-		err = "DONE while a suite or test is open";
+		err = failf(why, -EPROTO, "DONE while a suite or test is open");
 	else if (!r->done && r->crash == OUT_NOT_RUN) {
 		r->done = true;
 		r->guest_status = guest_status;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The run's results: events from the guest (through pvport.c) and from crash handling update the
  * plan and stream KTAP version 1 to stdout; at the end JSON and JUnit are written from the plan.
- * Every function takes the report's own lock: callers may be any vCPU thread. */
+ * Every function takes the report's own lock: callers may be any vCPU thread. The protocol's
+ * meaning of events is the session's (session.c); the report only keeps order and prints. */
 #ifndef IRQLAB_HOST_REPORT_H
 #define IRQLAB_HOST_REPORT_H
 
@@ -11,6 +12,7 @@
 
 #include "plan.h"
 #include "platform.h"
+#include "util.h"
 
 /* FMT_NONE: multiboot kernels own stdout; irqlab only says on stderr how a run crashed. */
 enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
@@ -37,20 +39,25 @@ void report_init(struct report *r, enum report_format fmt, FILE *out, const char
 		 const char *image);
 void report_free(struct report *r);
 
-/* The guest's HELLO: the plan is complete (names read, selection applied). Prints the header. */
-/* Returns NULL, or a protocol violation (a second HELLO: the plan then stays the caller's). */
-const char *report_plan(struct report *r, struct plan *plan);
+/* The guest's HELLO: the plan is complete (names read, selection applied); it moves into the
+ * report, which prints the header. 0, or -EPROTO with `why` (a second plan: it stays the
+ * caller's). */
+int report_plan(struct report *r, struct plan *plan, struct reason *why);
 
-/* Guest events. They return NULL, or a protocol violation described for the user. */
-const char *report_suite_begin(struct report *r, int suite);
-const char *report_test_begin(struct report *r, int test);
-const char *report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag);
-const char *report_suite_end(struct report *r, int suite);
+/* Guest events: 0, or -EPROTO with `why` when the event is out of order (a protocol violation,
+ * for the session to report). `why` may be NULL. */
+int report_suite_begin(struct report *r, int suite, struct reason *why);
+int report_test_begin(struct report *r, int test, struct reason *why);
+int report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag,
+		  struct reason *why);
+int report_suite_end(struct report *r, int suite, struct reason *why);
 
 /* The running test ended with `o` (irqlab check: crashes of isolated runs are outcomes too);
  * recorded platform defects apply to failures, errors and timeouts alike. */
-const char *report_outcome(struct report *r, enum outcome o, const char *reason);
-const char *report_done(struct report *r, int guest_status);
+int report_outcome(struct report *r, enum outcome o, const char *reason, struct reason *why);
+int report_done(struct report *r, int guest_status, struct reason *why);
+
+/* Diagnostic lines, kept in the running test's log. */
 void report_diag(struct report *r, const char *text);
 void report_metric(struct report *r, const char *name, long long value, const char *unit);
 /* The same without the KTAP line: kept for JSON only. */
@@ -68,7 +75,7 @@ int report_finish(struct report *r);
 
 /* Writers of the end-of-run formats (report_json.c, report_junit.c). */
 void report_write_json(const struct report *r, FILE *f, int status);
-/* One JSON string literal, escaped (also used by pvport.c's --list --format json). */
+/* One JSON string literal, escaped (also used by session_hello.c's --list --format json). */
 void report_json_str(FILE *f, const char *s);
 int report_write_junit(const struct report *r, const char *path);
 

@@ -11,9 +11,10 @@
 
 #include "boot32.h"
 #include "boot64.h"
+#include "coalesced.h"
 #include "guest_cpuid.h"
 #include "report.h"
-#include "run.h"
+#include "run_ctl.h"
 #include "util.h"
 #include "vcpu_call.h"
 
@@ -164,7 +165,7 @@ static void report_exit_crash(struct vcpu *v, enum exit_verdict why)
 			 exit_reason_name(run->exit_reason), run->exit_reason, v->id, (unsigned long long)rip);
 		break;
 	}
-	report_crash(v->ectx.pv->report, OUT_ERROR, summary, details);
+	report_crash(v->ectx.report, OUT_ERROR, summary, details);
 }
 
 void *vcpu_thread(void *arg)
@@ -176,7 +177,7 @@ void *vcpu_thread(void *arg)
 		char msg[128];
 
 		snprintf(msg, sizeof(msg), "KVM_SET_CPUID2 on cpu %d: %s", v->id, strerror(-err));
-		report_crash(v->ectx.pv->report, OUT_ERROR, msg, NULL);
+		report_crash(v->ectx.report, OUT_ERROR, msg, NULL);
 		run_request_stop(v->ctl);
 		return NULL;
 	}
@@ -198,7 +199,7 @@ void *vcpu_thread(void *arg)
 			char msg[128];
 
 			snprintf(msg, sizeof(msg), "KVM_RUN on cpu %d: %s", v->id, strerror(errno));
-			report_crash(v->ectx.pv->report, OUT_ERROR, msg, NULL);
+			report_crash(v->ectx.report, OUT_ERROR, msg, NULL);
 			break;
 		}
 		why = exit_dispatch(&v->ectx, v->run);

@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <time.h>
 
-#include "run.h"
+#include "run_ctl.h"
 #include "util.h"
 #include "vcpu.h"
 

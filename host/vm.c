@@ -117,7 +117,7 @@ void vm_create(struct vm *vm, const struct vm_config *cfg)
 	create_userspace_ioapic(vm);   /*    split: irqlab's IOAPIC, delivering by MSI */
 	enable_x2apic_api(vm);         /* 5. 32-bit APIC IDs, before any vCPU */
 	create_vcpus(vm);              /* 6. vCPUs, each with its CPUID */
-	coalesced_setup(vm, &vm->coalesced, coalesced_ring_page(vm)); /* COM1 writes without exits */
+	coalesced_setup(vm->fd, &vm->coalesced, coalesced_ring_page(vm)); /* COM1 writes without exits */
 }
 
 void vm_defer_teardown(struct vm *vm)

@@ -82,7 +82,7 @@ static enum pv_action hello_capturing_stderr(void)
 static void test_selection(void)
 {
 	fix_init(&fx, FMT_KTAP);
-	fx.ctx.patterns = "alpha.two,beta";
+	fx.session.patterns = "alpha.two,beta";
 	is_int(fix_hello(&fx, fix_std, 2), PV_CONTINUE, "selection: HELLO continues");
 	is_int(fix_selected(&fx, 0, 0), 0, "selection: alpha.one not selected");
 	is_int(fix_selected(&fx, 0, 1), 1, "selection: alpha.two selected");
@@ -99,18 +99,18 @@ static void test_selection(void)
 	fix_free(&fx);
 
 	fix_init(&fx, FMT_KTAP);
-	fx.ctx.patterns = "beta";
+	fx.session.patterns = "beta";
 	fix_hello(&fx, fix_std, 2);
 	is_str(fix_output(&fx), "KTAP version 1\n1..1\n", "suite without selected tests is not in the plan");
 	is_int(fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL), PV_STOP, "SUITE of an unselected suite stops");
 	fix_free(&fx);
 
 	fix_init(&fx, FMT_KTAP);
-	fx.ctx.patterns = "nomatch*";
+	fx.session.patterns = "nomatch*";
 	is_int(hello_capturing_stderr(), PV_STOP, "--test matching nothing stops at HELLO");
 	is_str(captured, "irqlab: --test 'nomatch*': no test matches (irqlab --list shows them)\n",
 	       "... saying so on stderr");
-	is_int(fx.ctx.usage_error, 1, "... as a usage error (exit 2)");
+	is_int(fx.session.usage_error, 1, "... as a usage error (exit 2)");
 	is_str(fix_output(&fx), "", "... with nothing on stdout");
 	fix_free(&fx);
 }
@@ -118,15 +118,17 @@ static void test_selection(void)
 static void test_list(void)
 {
 	fix_init(&fx, FMT_KTAP);
-	fx.ctx.list = true;
+	fx.session.list = true;
 	is_int(fix_hello(&fx, fix_std, 2), PV_STOP, "--list stops at HELLO");
-	ok(fx.ctx.listed, "--list: listed flag set");
+	is_str(fix_output(&fx), "", "--list: nothing printed before the run ends");
+	ok(session_finish_list(&fx.session, NULL), "--list: the list is printed at the end");
 	is_str(fix_output(&fx), "alpha.one\nalpha.two\nbeta.three\n", "--list text output");
 	fix_free(&fx);
 
 	fix_init(&fx, FMT_JSON);
-	fx.ctx.list = true;
+	fx.session.list = true;
 	fix_hello(&fx, fix_std, 2);
+	session_finish_list(&fx.session, NULL);
 	is_str(fix_output(&fx),
 	       "{\"suites\": [\n"
 	       "  {\"name\": \"alpha\", \"min_cpus\": 1, \"tests\": [\"one\", \"two\"]},\n"
@@ -136,8 +138,9 @@ static void test_list(void)
 	fix_free(&fx);
 
 	fix_init(&fx, FMT_JSON);
-	fx.ctx.list = true;
+	fx.session.list = true;
 	fix_hello(&fx, (const struct fix_suite[]){ { "q\"s\\", { "t", NULL } } }, 1);
+	session_finish_list(&fx.session, NULL);
 	like_str(fix_output(&fx), "\"name\": \"q\\\"s\\\\\"", "--list json escapes '\"' and '\\' in names");
 	fix_free(&fx);
 }
@@ -184,7 +187,7 @@ static void test_reply_goes_to_sender(void)
 	a = fix_msg(&fx, 0x2000, PV_CMD_REQUEST, PV_REQ_COUNT, NULL, NULL);
 	b = fix_msg(&fx, 0x3000, PV_CMD_REQUEST, PV_REQ_NOP, NULL, NULL);
 	a->ret = b->ret = 12345;
-	pv_port_out(&fx.ctx, 1, 0x3000);
+	session_port_out(&fx.session, 1, 0x3000);
 	is_int(b->ret, 0, "reply written to the sending block");
 	is_int(a->ret, 12345, "other block untouched");
 	fix_free(&fx);

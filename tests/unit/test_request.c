@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Guest requests checked before anything reaches KVM: MSI address/data (irq_msi_check), machine
  * check requests (mce_check on a hand-made VM), --inject-mce specs (mce_parse_spec), and
- * request_dispatch's answers: -PV_ENOSYS without a VM, -PV_EINVAL plus a `# host: refused`
+ * req_serve's answers: -PV_ENOSYS without a VM, -PV_EINVAL plus a `# host: refused`
  * line for a refused request, after which the run goes on. The hand-made VM has no KVM behind
  * it (fd -1, no routes, idle vCPUs): a request that got past its checks would come back as
  * something other than -PV_EINVAL, or crash the test. */
@@ -138,15 +138,16 @@ static int request(uint64_t req, uint64_t a1, uint64_t a2, uint64_t a3, enum pv_
 static void test_dispatch_without_vm(void)
 {
 	uint64_t arg[PV_ARGS] = { PV_REQ_NOP };
+	struct reason why = { "" };
 
 	fix_init(&fx, FMT_KTAP);
-	is_int(request_dispatch(&fx.ctx, 0, arg), 0, "no VM: NOP answers 0");
+	is_int(req_serve(NULL, 0, arg, &why), 0, "no VM: NOP answers 0");
 	arg[0] = PV_REQ_MCE_INJECT;
-	is_int(request_dispatch(&fx.ctx, 0, arg), -PV_ENOSYS, "no VM: MCE injection is -PV_ENOSYS");
+	is_int(req_serve(NULL, 0, arg, &why), -PV_ENOSYS, "no VM: MCE injection is -PV_ENOSYS");
 	arg[0] = PV_REQ_MSI_SIGNAL;
-	is_int(request_dispatch(&fx.ctx, 0, arg), -PV_ENOSYS, "no VM: MSI signal is -PV_ENOSYS");
+	is_int(req_serve(NULL, 0, arg, &why), -PV_ENOSYS, "no VM: MSI signal is -PV_ENOSYS");
 	arg[0] = PV_REQ_COUNT;
-	is_int(request_dispatch(&fx.ctx, 0, arg), -PV_ENOSYS, "request PV_REQ_COUNT is -PV_ENOSYS");
+	is_int(req_serve(NULL, 0, arg, &why), -PV_ENOSYS, "request PV_REQ_COUNT is -PV_ENOSYS");
 	is_str(fix_output(&fx), "", "no VM: nothing printed");
 	fix_free(&fx);
 }
@@ -183,7 +184,8 @@ static void test_refusals(void)
 		char want[256];
 
 		fix_init(&fx, FMT_KTAP);
-		fx.ctx.vm = &vm;
+		fx.session.req = &req_ops;
+		fx.session.req_opaque = &vm;
 		snprintf(want, sizeof(want), "KTAP version 1\n# %s\n", r->line);
 		is_int(request(r->req, r->a1, r->a2, r->a3, &act), -PV_EINVAL, "refused (%s): -PV_EINVAL", r->line);
 		is_int(act, PV_CONTINUE, "refused (%s): the run goes on", r->line);
@@ -199,7 +201,8 @@ static void test_mce_refusals(void)
 
 	vm.vcpus = vcpus;
 	fix_init(&fx, FMT_KTAP);
-	fx.ctx.vm = &vm;
+	fx.session.req = &req_ops;
+	fx.session.req_opaque = &vm;
 	is_int(request(PV_REQ_MCE_INJECT, 2, VAL, 0, &act), -PV_EINVAL, "MCE to cpu 2 of 2: -PV_EINVAL");
 	is_int(request(PV_REQ_MCE_INJECT, 1 | 10ull << 32, VAL, 0, &act), -PV_EINVAL, "MCE to bank 10 of 10: -PV_EINVAL");
 	is_int(request(PV_REQ_MCE_INJECT, 1 | 9ull << 32, 0x135, 0, &act), -PV_EINVAL, "MCE without VAL: -PV_EINVAL");
