@@ -35,6 +35,7 @@ struct plan_suite {
 	struct plan_test *tests;
 };
 
+/* One METRIC, as the report keeps it (struct report: outside the plan). */
 struct plan_metric {
 	char suite[PV_NAME_MAX], test[PV_NAME_MAX], name[PV_NAME_MAX], unit[PV_NAME_MAX];
 	int64_t value;
@@ -43,8 +44,6 @@ struct plan_metric {
 struct plan {
 	int nsuites, nselected;       /* nselected: suites with at least one selected test */
 	struct plan_suite *suites;
-	struct plan_metric *metrics;
-	int nmetrics, metrics_cap;
 };
 
 /* Mark the tests that match any of the comma-separated glob patterns ("suite", "suite.test",
@@ -55,7 +54,6 @@ int plan_select(struct plan *plan, const char *patterns);
 /* True if `name` matches one pattern of the comma-separated list. */
 bool plan_match(const char *patterns, const char *suite, const char *test);
 
-void plan_add_metric(struct plan *plan, const struct plan_metric *m);
 void plan_free(struct plan *plan);
 
 const char *outcome_name(enum outcome o);

@@ -44,6 +44,7 @@ void report_init(struct report *r, enum report_format fmt, FILE *out, const char
 void report_free(struct report *r)
 {
 	plan_free(&r->plan);
+	free(r->metrics);
 	free(r->crash_summary);
 	pthread_mutex_destroy(&r->lock);
 }
@@ -227,6 +228,21 @@ void report_diag(struct report *r, const char *text)
 	pthread_mutex_unlock(&r->lock);
 }
 
+/* Keep one metric (METRIC may come before HELLO: the array is the report's, not the plan's). */
+static void keep_metric(struct report *r, const struct plan_metric *m)
+{
+	if (r->nmetrics == r->metrics_cap) {
+		int cap = r->metrics_cap ? 2 * r->metrics_cap : 16;
+		struct plan_metric *p = realloc(r->metrics, (size_t)cap * sizeof(*p));
+
+		if (!p)
+			die(EXIT_USAGE, "out of memory");
+		r->metrics = p;
+		r->metrics_cap = cap;
+	}
+	r->metrics[r->nmetrics++] = *m;
+}
+
 static void record_metric(struct report *r, const char *name, long long value, const char *unit,
 			  bool print)
 {
@@ -240,7 +256,7 @@ static void record_metric(struct report *r, const char *name, long long value, c
 		snprintf(m.suite, sizeof(m.suite), "%s", r->plan.suites[r->cur_suite].name);
 	if (r->cur_test >= 0)
 		snprintf(m.test, sizeof(m.test), "%s", r->plan.suites[r->cur_suite].tests[r->cur_test].name);
-	plan_add_metric(&r->plan, &m);
+	keep_metric(r, &m);
 	snprintf(line, sizeof(line), "metric %s: %lld %s", m.name, value, m.unit);
 	if (print)
 		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", line);

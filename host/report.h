@@ -25,6 +25,8 @@ struct report {
 	const char *image;         /* for JSON/JUnit metadata */
 	const struct platform *platform; /* known defects: FAIL -> XFAIL, PASS -> unexpected */
 	struct plan plan;
+	struct plan_metric *metrics;  /* kept apart from the plan: a METRIC may come before HELLO */
+	int nmetrics, metrics_cap;
 	bool have_plan, done, version_printed, header_printed;
 	int guest_status;
 	int cur_suite, cur_test;   /* -1 when none */

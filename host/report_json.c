@@ -94,9 +94,9 @@ void report_write_json(const struct report *r, FILE *f, int status)
 		json_suite(f, &r->plan.suites[s]);
 	}
 	fputs("],\n  \"metrics\": [", f);
-	for (int m = 0; m < r->plan.nmetrics; m++) {
+	for (int m = 0; m < r->nmetrics; m++) {
 		fputs(m ? ",\n    " : "\n    ", f);
-		json_metric(f, &r->plan.metrics[m]);
+		json_metric(f, &r->metrics[m]);
 	}
 	fputs("]}\n", f);
 }

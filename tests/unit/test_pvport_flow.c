@@ -153,9 +153,9 @@ static void test_print_metric_request(void)
 	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
 	fix_send(&fx, PV_CMD_TEST, 0, "one", NULL);
 	is_int(fix_send(&fx, PV_CMD_METRIC, (uint64_t)-170, "ipi_rtt", "ns"), PV_CONTINUE, "METRIC continues");
-	is_int(fx.report.plan.nmetrics, 1, "METRIC recorded");
-	ok(fx.report.plan.nmetrics == 1 && fx.report.plan.metrics[0].value == -170 &&
-	   !strcmp(fx.report.plan.metrics[0].suite, "alpha") && !strcmp(fx.report.plan.metrics[0].test, "one"),
+	is_int(fx.report.nmetrics, 1, "METRIC recorded");
+	ok(fx.report.nmetrics == 1 && fx.report.metrics[0].value == -170 &&
+	   !strcmp(fx.report.metrics[0].suite, "alpha") && !strcmp(fx.report.metrics[0].test, "one"),
 	   "METRIC: signed value, suite and test recorded");
 	is_int(fix_send(&fx, PV_CMD_REQUEST, PV_REQ_NOP, NULL, NULL), PV_CONTINUE, "REQUEST NOP continues");
 	is_int(block()->ret, 0, "REQUEST NOP: ret 0");
@@ -175,6 +175,21 @@ static void test_print_before_hello(void)
 	fix_send(&fx, PV_CMD_PRINT, 0, NULL, "booting");
 	fix_hello(&fx, fix_std + 1, 1);
 	is_str(fix_output(&fx), "KTAP version 1\n# booting\n1..1\n", "PRINT before HELLO: version line first");
+	fix_free(&fx);
+}
+
+/* A METRIC before HELLO is kept (it lived in the plan, which HELLO overwrote: lost and leaked). */
+static void test_metric_before_hello(void)
+{
+	fix_init(&fx, FMT_JSON);
+	is_int(fix_send(&fx, PV_CMD_METRIC, 7, "boot_ms", "ms"), PV_CONTINUE, "METRIC before HELLO continues");
+	fix_hello(&fx, fix_std + 1, 1);
+	is_int(fx.report.nmetrics, 1, "METRIC before HELLO: still kept after HELLO");
+	fix_suite1(&fx, 0, "beta", 0, "three", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
+	is_int(report_finish(&fx.report), 0, "METRIC before HELLO: exit status 0");
+	like_str(fix_output(&fx), "{\"suite\": \"\", \"test\": \"\", \"name\": \"boot_ms\", \"value\": 7, \"unit\": \"ms\"}",
+		 "METRIC before HELLO: in the JSON, outside any suite");
 	fix_free(&fx);
 }
 
@@ -236,6 +251,7 @@ int main(void)
 	test_list();
 	test_print_metric_request();
 	test_print_before_hello();
+	test_metric_before_hello();
 	test_reply_goes_to_sender();
 	test_fault_abort();
 	return done_testing();
