@@ -5,6 +5,7 @@
 #define IRQLAB_HOST_PLAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "abi/pvport.h"
@@ -24,7 +25,9 @@ struct plan_test {
 	bool selected;
 	enum outcome outcome;
 	char *reason;       /* skip/xfail reason or failure summary (owned) */
-	char *log;          /* diagnostic lines printed while it ran (owned) */
+	char *log;          /* diagnostic lines printed while it ran (owned, NUL-terminated) */
+	size_t log_len, log_cap;
+	uint64_t log_dropped; /* bytes past the per-test cap (report.h REPORT_LOG_TEST_MAX) */
 	uint64_t start_ns, dur_ns;
 };
 

@@ -14,6 +14,11 @@
 #include "platform.h"
 #include "util.h"
 
+/* Caps on what a guest can make the host hold (docs/protocol.md "Limits"). */
+#define REPORT_LOG_TEST_MAX   (64u * 1024)        /* diagnostic bytes kept per test */
+#define REPORT_LOG_TOTAL_MAX  (4u * 1024 * 1024)  /* diagnostic bytes in the whole run */
+#define REPORT_METRICS_MAX    4096                /* metrics kept */
+
 /* FMT_NONE: multiboot kernels own stdout; irqlab only says on stderr how a run crashed. */
 enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
 
@@ -27,6 +32,8 @@ struct report {
 	struct plan plan;
 	struct plan_metric *metrics;  /* kept apart from the plan: a METRIC may come before HELLO */
 	int nmetrics, metrics_cap;
+	uint64_t log_total;           /* diagnostic bytes printed and kept so far */
+	uint64_t dropped_log, dropped_metrics; /* past the caps: not printed, not kept */
 	bool have_plan, done, version_printed, header_printed;
 	int guest_status;
 	int cur_suite, cur_test;   /* -1 when none */
@@ -59,7 +66,8 @@ int report_suite_end(struct report *r, int suite, struct reason *why);
 int report_outcome(struct report *r, enum outcome o, const char *reason, struct reason *why);
 int report_done(struct report *r, int guest_status, struct reason *why);
 
-/* Diagnostic lines, kept in the running test's log. */
+/* Diagnostic lines, kept in the running test's log. What the guest can make the host hold is
+ * capped (REPORT_LOG_*): past a cap, text is dropped and counted, and the count is shown. */
 void report_diag(struct report *r, const char *text);
 void report_metric(struct report *r, const char *name, long long value, const char *unit);
 /* The same without the KTAP line: kept for JSON only. */
@@ -71,6 +79,9 @@ void report_crash(struct report *r, enum outcome how, const char *summary, const
 
 /* True once DONE or a crash has been reported. */
 bool report_ended(struct report *r);
+
+/* With report_finish's lock held: one top-level diagnostic saying what the caps dropped. */
+void report_truncation_note(struct report *r);
 
 /* Close every open suite, mark what never ran, write JSON/JUnit; returns the exit status. */
 int report_finish(struct report *r);
