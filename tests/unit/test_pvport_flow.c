@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A well-behaved guest's message sequence and the exact KTAP it produces; --test selection
  * written back into the guest's table; --list; PRINT, METRIC and REQUEST. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -193,6 +194,48 @@ static void test_metric_before_hello(void)
 	fix_free(&fx);
 }
 
+/* The guest chooses where its block and table are: odd addresses work (read and written with
+ * byte copies; typed accesses there were undefined behaviour, fatal under UBSan). The fixture
+ * builds everything aligned, then moves it with memmove. */
+static void move_table_to_odd_addresses(uint64_t table, uint64_t odd_table)
+{
+	for (int s = 0; s < 2; s++) {
+		struct pv_suite_desc d;
+		uint64_t odd_tests = 0x30001 + (uint64_t)s * 0x1000;
+
+		memcpy(&d, fx.mem.hva + table + s * sizeof(d), sizeof(d));
+		memmove(fx.mem.hva + odd_tests, fx.mem.hva + d.tests, d.ntests * sizeof(struct pv_test_desc));
+		d.tests = odd_tests;
+		memcpy(fx.mem.hva + table + s * sizeof(d), &d, sizeof(d));
+		fx.suite_tests[s] = odd_tests;
+	}
+	memmove(fx.mem.hva + odd_table, fx.mem.hva + table, 2 * sizeof(struct pv_suite_desc));
+}
+
+static void test_misaligned(void)
+{
+	const uint64_t odd_block = 0x2001, odd_table = 0x5003;
+	struct pv_msg reply;
+	uint8_t sel[3];
+
+	fix_init(&fx, FMT_KTAP);
+	move_table_to_odd_addresses(fix_table(&fx, fix_std, 2), odd_table);
+	fix_msg(&fx, FIX_MSG, PV_CMD_HELLO, odd_table, NULL, NULL)->arg[1] = 2;
+	memmove(fx.mem.hva + odd_block, fx.mem.hva + FIX_MSG, sizeof(struct pv_msg));
+	is_int(fix_out(&fx, odd_block), PV_CONTINUE, "misaligned: HELLO from a block at an odd address");
+	memcpy(&reply, fx.mem.hva + odd_block, sizeof(reply));
+	is_int((long long)reply.arg[0], PV_VERSION, "misaligned: the reply is written there");
+	for (int i = 0; i < 3; i++)
+		memcpy(&sel[i], fx.mem.hva + fx.suite_tests[i / 2] + (i % 2) * sizeof(struct pv_test_desc) +
+		       offsetof(struct pv_test_desc, selected), 1);
+	ok(sel[0] == 1 && sel[1] == 1 && sel[2] == 1, "misaligned: selected bytes written into the odd table");
+	fix_msg(&fx, FIX_MSG, PV_CMD_PRINT, 0, NULL, "odd");
+	memmove(fx.mem.hva + odd_block, fx.mem.hva + FIX_MSG, sizeof(struct pv_msg));
+	fix_out(&fx, odd_block);
+	is_str(fix_output(&fx), "KTAP version 1\n1..2\n# odd\n", "misaligned: PRINT from the odd block");
+	fix_free(&fx);
+}
+
 /* Two vCPUs' blocks at different addresses: the reply goes to the sender's block. */
 static void test_reply_goes_to_sender(void)
 {
@@ -252,6 +295,7 @@ int main(void)
 	test_print_metric_request();
 	test_print_before_hello();
 	test_metric_before_hello();
+	test_misaligned();
 	test_reply_goes_to_sender();
 	test_fault_abort();
 	return done_testing();
