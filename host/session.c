@@ -45,9 +45,13 @@ static int on_abort(struct session *s, const struct pv_event *ev)
 
 	snprintf(summary, sizeof(summary), "guest abort on cpu %u at %s:%llu: %s", ev->cpu, ev->name,
 		 (unsigned long long)ev->u.line, ev->text);
-	for (char *p = summary; *p; p++)  /* one KTAP line: no line breaks, controls or '#' */
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '#')
-			*p = ' ';
+	for (char *p = summary; *p;) {  /* one KTAP line: no line breaks, controls or '#' */
+		int n = utf8_line_break_len(p);
+
+		if (n || (unsigned char)*p < 0x20 || *p == 0x7f || *p == '#')
+			memset(p, ' ', n ? (size_t)n : 1);
+		p += n ? n : 1;
+	}
 	report_crash(s->report, OUT_ERROR, summary, NULL);
 	return 0;
 }

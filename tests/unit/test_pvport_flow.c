@@ -169,6 +169,26 @@ static void test_print_metric_request(void)
 	fix_free(&fx);
 }
 
+/* Unicode line breaks (NEL, LS, PS) end a line for Unicode-aware readers: in KTAP they become
+ * '?' (diagnostics, SKIP reasons) or ' ' (ABORT), so one line stays one line. */
+static void test_unicode_line_breaks(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std + 1, 1);
+	fix_send(&fx, PV_CMD_PRINT, 0, NULL, "a\xc2\x85" "b\xe2\x80\xa8" "c\xe2\x80\xa9" "d \xc2\xb5s");
+	fix_send(&fx, PV_CMD_SUITE, 0, "beta", NULL);
+	fix_test(&fx, 0, "three", PV_SKIP, "x\xc2\x85y");
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\n# a?b?c?d \xc2\xb5s\n"
+	       "  KTAP version 1\n  # Subtest: beta\n  1..1\n  ok 1 three # SKIP x?y\n",
+	       "NEL, LS, PS in a diagnostic and a SKIP reason become '?' (other UTF-8 stays)");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_KTAP);
+	fix_send(&fx, PV_CMD_ABORT, 1, "f.c", "x\xe2\x80\xa8y\xc2\x85z");
+	like_str(fix_output(&fx), "at f.c:1: x   y  z\n", "ABORT: NEL and LS become spaces");
+	fix_free(&fx);
+}
+
 /* A guest that prints before its HELLO still produces KTAP whose first line is the version. */
 static void test_print_before_hello(void)
 {
@@ -294,6 +314,7 @@ int main(void)
 	test_list();
 	test_print_metric_request();
 	test_print_before_hello();
+	test_unicode_line_breaks();
 	test_metric_before_hello();
 	test_misaligned();
 	test_reply_goes_to_sender();
