@@ -49,8 +49,9 @@ const char *mce_check(const struct vm *vm, const struct mce_inject *m)
 	return NULL;
 }
 
-static int set_mce(struct vcpu *target, void *arg)
+static int set_mce(void *owner, void *arg)
 {
+	const struct vcpu *target = owner;
 	const struct mce_inject *m = arg;
 	struct kvm_x86_mce k = {
 		.status = m->status, .addr = m->addr, .misc = m->misc,
@@ -64,5 +65,5 @@ int mce_inject(struct vm *vm, struct vcpu *self, const struct mce_inject *m)
 {
 	if (mce_check(vm, m))
 		return -EINVAL;
-	return vcpu_call(self, &vm->vcpus[m->cpu], set_mce, (void *)m);
+	return vcpu_call(self ? &self->th : NULL, &vm->vcpus[m->cpu].th, set_mce, (void *)m);
 }

@@ -50,7 +50,7 @@ static int req_msi_signal(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS
 
 	if (bad || arg[2] > 0xFFFF)
 		return refuse(why, "MSI", bad ? bad : "data wider than 16 bits");
-	r = irq_signal_msi(vm, arg[1], (uint32_t)arg[2]);
+	r = irq_signal_msi(vm->irq, arg[1], (uint32_t)arg[2]);
 	arg[1] = (uint64_t)(r < 0 ? 0 : r);
 	return kvm_result(r);
 }
@@ -64,7 +64,7 @@ static int req_msi_route(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS]
 		return refuse(why, "MSI route", "GSI outside 24..255 (0-23 are IOAPIC pins)");
 	if (bad || arg[3] > 0xFFFF)
 		return refuse(why, "MSI route", bad ? bad : "data wider than 16 bits");
-	return kvm_result(irq_set_msi_route(vm, (uint32_t)arg[1], arg[2], (uint32_t)arg[3]));
+	return kvm_result(irq_set_msi_route(vm->irq, (uint32_t)arg[1], arg[2], (uint32_t)arg[3]));
 }
 
 static int req_irq_line(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
@@ -77,7 +77,7 @@ static int req_irq_line(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 	if (vm->ioapic && arg[1] < PV_GSI_IOAPIC_PINS)
 		r = status = ioapic_set_irq(vm->ioapic, (unsigned)arg[1], (int)arg[2]);
 	else
-		r = irq_line(vm, (uint32_t)arg[1], (int)arg[2], &status);
+		r = irq_line(vm->irq, (uint32_t)arg[1], (int)arg[2], &status);
 	arg[1] = (uint64_t)(int64_t)status;
 	return kvm_result(r);
 }
@@ -87,7 +87,7 @@ static int req_irqfd(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 {
 	if (arg[1] >= PV_GSI_MAX)
 		return refuse(why, "irqfd", "GSI above 255");
-	return kvm_result(irq_irqfd_kick(vm, (uint32_t)arg[1]));
+	return kvm_result(irq_irqfd_kick(vm->irq, (uint32_t)arg[1]));
 }
 
 static const req_fn requests[PV_REQ_COUNT] = {

@@ -42,16 +42,16 @@ static void start_threads(struct vm *vm, const struct exit_ctx *devices, struct 
 		struct vcpu *v = &vm->vcpus[i];
 		int err;
 
-		v->ctl = ctl;
+		v->th.ctl = ctl;
 		v->ectx = *devices;
 		v->ectx.cpu = (uint32_t)v->id;
 		v->ectx.run_size = (size_t)vm->kvm.run_size;
-		err = pthread_create(&v->thread, &attr, vcpu_thread, v);
+		err = pthread_create(&v->th.thread, &attr, vcpu_thread, v);
 		if (err) {
 			errno = err;
 			die_errno(EXIT_USAGE, "cannot start the thread of vCPU %d", i);
 		}
-		v->started = true;
+		v->th.started = true;
 	}
 	pthread_attr_destroy(&attr);
 }
@@ -83,14 +83,14 @@ static void stop_threads(struct vm *vm, struct run_ctl *ctl)
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		if (!v->started)
+		if (!v->th.started)
 			continue;
 		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
-		pthread_kill(v->thread, KICK_SIGNAL);
+		pthread_kill(v->th.thread, KICK_SIGNAL);
 	}
 	for (int i = 0; i < vm->ncpus; i++)
-		if (vm->vcpus[i].started)
-			pthread_join(vm->vcpus[i].thread, NULL);
+		if (vm->vcpus[i].th.started)
+			pthread_join(vm->vcpus[i].th.thread, NULL);
 }
 
 static void report_timeout(struct vm *vm, struct report *report, double timeout_s)
