@@ -5,11 +5,12 @@
  * It turns decoded events (pv_decode.h) into report calls, and serves guest REQUESTs through
  * the ops it is handed (request.c at launch), so it knows nothing of the VM, vCPUs or KVM.
  *
- * Driving it without KVM (unit tests, fuzzers): map a buffer as guest RAM (struct guest_mem
- * {hva, size}), report_init() a report writing to any FILE, fill a struct session with both
- * (req = NULL: every request but NOP answers -PV_ENOSYS, or stub ops), put a struct pv_msg in
- * the buffer and call session_port_out(&s, cpu, gpa). After the run: session_finish(), then
- * session_free() and report_free(). tests/unit/pvfix.c does exactly this.
+ * Driving it without KVM (unit tests, fuzzers): take any buffer as guest RAM (struct guest_mem
+ * {hva, size}), report_init() a report writing to any FILE (fmemopen, /dev/null), fill a struct
+ * session with both (req = NULL: every request but NOP answers -PV_ENOSYS; or stub ops), put
+ * struct pv_msg blocks into the buffer and call session_port_out(&s, cpu, gpa) for each, until
+ * it returns PV_STOP if you like. At the end: session_finish_list() (with --list) or
+ * report_finish(), then session_free() and report_free(). tests/unit/pvfix.c does exactly this.
  */
 #ifndef IRQLAB_HOST_SESSION_H
 #define IRQLAB_HOST_SESSION_H
