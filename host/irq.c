@@ -90,15 +90,15 @@ void irq_free(struct irq_routes *r)
 
 /* SDM Vol. 3A 11.11: address 0xFEExxxxx (no upper half without x2APIC extended destinations);
  * delivery modes 3 and 6 are reserved. */
-const char *irq_msi_check(uint64_t addr, uint32_t data)
+int irq_msi_check(uint64_t addr, uint32_t data, struct reason *why)
 {
 	if ((addr & ~0xFFFFFFFFull) || (addr & MSI_ADDR_MASK) != MSI_ADDR_BASE)
-		return "MSI address is not 0xFEExxxxx";
+		return failf(why, -EINVAL, "MSI address is not 0xFEExxxxx");
 	if (MSI_DATA_DM(data) == 3 || MSI_DATA_DM(data) == 6)
-		return "MSI data has a reserved delivery mode";
+		return failf(why, -EINVAL, "MSI data has a reserved delivery mode");
 	if (data & 0xFFFF0000u)
-		return "MSI data has bits above 15 set";
-	return NULL;
+		return failf(why, -EINVAL, "MSI data has bits above 15 set");
+	return 0;
 }
 
 int irq_set_msi_route(struct irq_routes *r, uint32_t gsi, uint64_t addr, uint32_t data)

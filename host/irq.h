@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "abi/pvport.h"
+#include "util.h"
 
 #define IRQ_IOAPIC_PINS  PV_GSI_IOAPIC_PINS
 #define IRQ_PIC_PINS     16
@@ -30,8 +31,8 @@ void irq_create_chip(int vm_fd, bool split);
 struct irq_routes *irq_setup_routes(int vm_fd, bool split);
 void irq_free(struct irq_routes *r);
 
-/* NULL if `addr`/`data` form an MSI the guest may send, else why not. */
-const char *irq_msi_check(uint64_t addr, uint32_t data);
+/* 0 if `addr`/`data` form an MSI the guest may send, else -EINVAL and why not. */
+int irq_msi_check(uint64_t addr, uint32_t data, struct reason *why);
 
 /* Install or replace GSI `gsi`'s route with an MSI; 0 or -errno. */
 int irq_set_msi_route(struct irq_routes *r, uint32_t gsi, uint64_t addr, uint32_t data);

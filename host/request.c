@@ -12,10 +12,15 @@
 
 typedef int (*req_fn)(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS], struct reason *why);
 
-/* A refused request: -PV_EINVAL, and why (the session prints "# host: refused <why>"). */
+/* A refused request: -PV_EINVAL, and why as "<what>: <reason>" (the session prints it as
+ * "# host: refused <what>: <reason>"). reason NULL: a check already wrote it into `why`. */
 static int refuse(struct reason *why, const char *what, const char *reason)
 {
-	failf(why, -EINVAL, "%s: %s", what, reason);
+	struct reason r = { "" };
+
+	if (!reason && why)
+		r = *why;
+	failf(why, -EINVAL, "%s: %s", what, reason ? reason : r.text);
 	return -PV_EINVAL;
 }
 
@@ -34,10 +39,8 @@ static int req_mce(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 		.cpu = (uint32_t)arg[1], .bank = (uint32_t)(arg[1] >> 32), .status = arg[2],
 		.addr = arg[3], .misc = arg[4], .mcg_status = arg[5],
 	};
-	const char *bad = mce_check(vm, &m);
-
-	if (bad)
-		return refuse(why, "MCE injection", bad);
+	if (mce_check(vm, &m, why) < 0)
+		return refuse(why, "MCE injection", NULL);
 	arg[1] = (uint64_t)vm->mce_banks;
 	return kvm_result(mce_inject(vm, self, &m));
 }
@@ -45,11 +48,12 @@ static int req_mce(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 static int req_msi_signal(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 			  struct reason *why)
 {
-	const char *bad = irq_msi_check(arg[1], (uint32_t)arg[2]);
 	int r;
 
-	if (bad || arg[2] > 0xFFFF)
-		return refuse(why, "MSI", bad ? bad : "data wider than 16 bits");
+	if (irq_msi_check(arg[1], (uint32_t)arg[2], why) < 0)
+		return refuse(why, "MSI", NULL);
+	if (arg[2] > 0xFFFF)
+		return refuse(why, "MSI", "data wider than 16 bits");
 	r = irq_signal_msi(vm->irq, arg[1], (uint32_t)arg[2]);
 	arg[1] = (uint64_t)(r < 0 ? 0 : r);
 	return kvm_result(r);
@@ -58,12 +62,12 @@ static int req_msi_signal(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS
 static int req_msi_route(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 			  struct reason *why)
 {
-	const char *bad = irq_msi_check(arg[2], (uint32_t)arg[3]);
-
 	if (arg[1] < PV_GSI_MSI_BASE || arg[1] >= PV_GSI_MAX)
 		return refuse(why, "MSI route", "GSI outside 24..255 (0-23 are IOAPIC pins)");
-	if (bad || arg[3] > 0xFFFF)
-		return refuse(why, "MSI route", bad ? bad : "data wider than 16 bits");
+	if (irq_msi_check(arg[2], (uint32_t)arg[3], why) < 0)
+		return refuse(why, "MSI route", NULL);
+	if (arg[3] > 0xFFFF)
+		return refuse(why, "MSI route", "data wider than 16 bits");
 	return kvm_result(irq_set_msi_route(vm->irq, (uint32_t)arg[1], arg[2], (uint32_t)arg[3]));
 }
 
