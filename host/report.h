@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The run's results: events from the guest (through pvport.c) and from crash handling update the
+/* The run's results: events from the guest (through session.c) and from crash handling update the
  * plan and stream KTAP version 1 to stdout; at the end JSON and JUnit are written from the plan.
  * Every function takes the report's own lock: callers may be any vCPU thread. The protocol's
  * meaning of events is the session's (session.c); the report only keeps order and prints. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The run's stop flag (run_ctl.h). */
 #include "run_ctl.h"
 
 void run_request_stop(struct run_ctl *ctl)
