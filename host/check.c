@@ -132,19 +132,19 @@ static void cpl0_native(struct report *r, const struct job *probe)
 	char why[256];
 	bool emulated = p->insn_emulation > (int64_t)(EMULATED_PER_EXIT * (p->exits ? p->exits : 1));
 
-	report_test_begin(r, 0);
+	report_test_begin(r, 0, NULL);
 	if (probe->ref.suite < 0) {
-		report_outcome(r, OUT_SKIP, "the image has no apic.version test to time");
+		report_outcome(r, OUT_SKIP, "the image has no apic.version test to time", NULL);
 		return;
 	}
 	if (p->insn_emulation < 0) {
-		report_outcome(r, OUT_SKIP, "KVM has no insn_emulation statistic");
+		report_outcome(r, OUT_SKIP, "KVM has no insn_emulation statistic", NULL);
 		return;
 	}
 	snprintf(why, sizeof(why), "%lld instructions emulated for %llu exits: CPL0 code is %s",
 		 (long long)p->insn_emulation, (unsigned long long)p->exits, emulated ? "emulated" : "native");
 	report_diag(r, why);
-	report_outcome(r, emulated ? OUT_FAIL : OUT_PASS, emulated ? why : "");
+	report_outcome(r, emulated ? OUT_FAIL : OUT_PASS, emulated ? why : "", NULL);
 }
 
 static const char *verdict_name(enum outcome o)
@@ -226,18 +226,18 @@ int check_main(const struct opts *o)
 	r.platform = &platform;
 	if (unapplied)
 		report_diag(&r, unapplied);
-	report_plan(&r, &plan);
-	report_suite_begin(&r, 0);
+	report_plan(&r, &plan, NULL);
+	report_suite_begin(&r, 0, NULL);
 	print_facts(&r, &kvm, &cf);
 	cpl0_native(&r, &jobs[n]);
-	report_suite_end(&r, 0);
+	report_suite_end(&r, 0, NULL);
 	if (n) {
-		report_suite_begin(&r, 1);
+		report_suite_begin(&r, 1, NULL);
 		for (int i = 0; i < n; i++) {
-			report_test_begin(&r, i);
-			report_outcome(&r, jobs[i].res.outcome, jobs[i].res.reason);
+			report_test_begin(&r, i, NULL);
+			report_outcome(&r, jobs[i].res.outcome, jobs[i].res.reason, NULL);
 		}
-		report_suite_end(&r, 1);
+		report_suite_end(&r, 1, NULL);
 		print_table(&r, &r.plan.suites[1], jobs);
 	}
 	status = report_finish(&r);

@@ -7,17 +7,16 @@
 #include "abi/layout.h"
 #include "exit.h"
 #include "kvm.h"
-#include "vm.h"
 
-void coalesced_setup(struct vm *vm, struct coalesced *c, void *ring_page)
+void coalesced_setup(int vm_fd, struct coalesced *c, void *ring_page)
 {
 	struct kvm_coalesced_mmio_zone zone = { .addr = PORT_COM1, .size = 1, .pio = 1 };
 
 	memset(c, 0, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
-	if (!ring_page || !kvm_cap(vm->fd, KVM_CAP_COALESCED_PIO))
+	if (!ring_page || !kvm_cap(vm_fd, KVM_CAP_COALESCED_PIO))
 		return;
-	if (__kvm_ioctl(vm->fd, KVM_REGISTER_COALESCED_MMIO, &zone) < 0)
+	if (__kvm_ioctl(vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone) < 0)
 		return;
 	c->ring = ring_page;
 	c->max = (unsigned)((sysconf(_SC_PAGESIZE) - sizeof(*c->ring)) / sizeof(c->ring->coalesced_mmio[0]));

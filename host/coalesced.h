@@ -11,7 +11,6 @@
 #include <linux/kvm.h>
 #include <pthread.h>
 
-struct vm;
 struct exit_ctx;
 
 struct coalesced {
@@ -21,7 +20,7 @@ struct coalesced {
 };
 
 /* Register COM1's THR for coalescing if KVM can; `ring_page` is a vCPU's mapping of the ring. */
-void coalesced_setup(struct vm *vm, struct coalesced *c, void *ring_page);
+void coalesced_setup(int vm_fd, struct coalesced *c, void *ring_page);
 
 /* Hand every queued write to the port handlers (exit_pio()). */
 void coalesced_drain(struct coalesced *c, struct exit_ctx *ctx);

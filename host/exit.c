@@ -5,7 +5,7 @@
 
 #include "abi/layout.h"
 #include "pm_timer.h"
-#include "report.h"
+#include "session.h"
 #include "util.h"
 
 typedef enum exit_verdict (*pio_fn)(struct exit_ctx *ctx, uint16_t port, int is_write,
@@ -19,16 +19,8 @@ struct pio_handler {
 static enum exit_verdict pio_pv(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
 				uint32_t *val)
 {
-	if (!is_write) {
-		*val = size == 4 ? pv_port_in() : 0xFFFFFFFFu;
-		return EXITV_CONTINUE;
-	}
-	if (size != 4) {
-		report_crash(ctx->pv->report, OUT_ERROR,
-			     "protocol: a message must be one 32-bit out to the irqlab port", NULL);
-		return EXITV_STOP;
-	}
-	return pv_port_out(ctx->pv, ctx->cpu, *val) == PV_STOP ? EXITV_STOP : EXITV_CONTINUE;
+	return session_port_io(ctx->session, ctx->cpu, is_write, size, val) == PV_STOP ? EXITV_STOP
+											 : EXITV_CONTINUE;
 }
 
 static enum exit_verdict pio_com1(struct exit_ctx *ctx, uint16_t port, int is_write, int size,

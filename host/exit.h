@@ -8,17 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "coalesced.h"
 #include "debug_exit.h"
 #include "fw_cfg.h"
 #include "ioapic.h"
-#include "pvport.h"
 #include "serial.h"
+
+struct coalesced;
+struct report;
+struct session;
 
 /* Per-vCPU context the devices need. */
 struct exit_ctx {
 	uint32_t cpu;             /* APIC ID of this vCPU */
-	struct pv_ctx *pv;
+	struct session *session;  /* the port protocol (PORT_PV) */
+	struct report *report;    /* where vcpu.c and run.c report crashes and timeouts */
 	struct serial *serial;
 	struct fw_cfg *fw_cfg;             /* NULL: absent */
 	struct machine_exit *mexit;       /* debug-exit / shutdown port state; NULL: absent */

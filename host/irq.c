@@ -11,21 +11,20 @@
 
 #include "kvm.h"
 #include "util.h"
-#include "vm.h"
 
 #define MSI_DATA_DM(d)   (((d) >> MSI_DATA_DM_SHIFT) & MSI_DATA_DM_MASK)
 
-void irq_create_chip(struct vm *vm)
+void irq_create_chip(int vm_fd, bool split)
 {
 	struct kvm_enable_cap cap = {
 		.cap = KVM_CAP_SPLIT_IRQCHIP,
 		.args[0] = IRQ_IOAPIC_PINS, /* routes reserved for the userspace IOAPIC */
 	};
 
-	if (vm->split_irqchip)
-		kvm_ioctl(vm->fd, KVM_ENABLE_CAP, &cap);
+	if (split)
+		kvm_ioctl(vm_fd, KVM_ENABLE_CAP, &cap);
 	else
-		kvm_ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0);
+		kvm_ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0);
 }
 
 /* The table's entries (a flexible array gcc would otherwise size as zero). */
@@ -59,55 +58,56 @@ static void add_chip_route(struct irq_routes *r, uint32_t gsi, uint32_t chip, ui
 
 /* GSI n is IOAPIC pin n; GSI 0-15 also reach the 8259s (masked by the guest, platform.md).
  * Split mode starts empty: the userspace IOAPIC adds MSI routes for its pins. */
-void irq_setup_routes(struct vm *vm)
+struct irq_routes *irq_setup_routes(int vm_fd, bool split)
 {
 	struct irq_routes *r = xcalloc(1, sizeof(*r));
 
+	r->vm_fd = vm_fd;
 	pthread_mutex_init(&r->lock, NULL);
 	r->table = xcalloc(1, sizeof(*r->table) + IRQ_MAX_ROUTES * sizeof(r->table->entries[0]));
 	for (int i = 0; i < PV_GSI_MAX; i++)
 		r->irqfd[i] = -1;
-	if (!vm->split_irqchip) {
+	if (!split) {
 		for (uint32_t gsi = 0; gsi < IRQ_PIC_PINS; gsi++)
 			add_chip_route(r, gsi, gsi < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE, gsi % 8);
 		for (uint32_t gsi = 0; gsi < IRQ_IOAPIC_PINS; gsi++)
 			add_chip_route(r, gsi, KVM_IRQCHIP_IOAPIC, gsi);
 	}
-	kvm_ioctl(vm->fd, KVM_SET_GSI_ROUTING, r->table);
-	vm->irq = r;
+	kvm_ioctl(vm_fd, KVM_SET_GSI_ROUTING, r->table);
+	return r;
 }
 
-void irq_free(struct vm *vm)
+void irq_free(struct irq_routes *r)
 {
-	if (!vm->irq)
+	if (!r)
 		return;
 	for (int i = 0; i < PV_GSI_MAX; i++)
-		if (vm->irq->irqfd[i] >= 0)
-			close(vm->irq->irqfd[i]);
-	free(vm->irq->table);
-	free(vm->irq);
-	vm->irq = NULL;
+		if (r->irqfd[i] >= 0)
+			close(r->irqfd[i]);
+	free(r->table);
+	free(r);
 }
 
 /* SDM Vol. 3A 11.11: address 0xFEExxxxx (no upper half without x2APIC extended destinations);
  * delivery modes 3 and 6 are reserved. */
-const char *irq_msi_check(uint64_t addr, uint32_t data)
+int irq_msi_check(uint64_t addr, uint32_t data, struct reason *why)
 {
 	if ((addr & ~0xFFFFFFFFull) || (addr & MSI_ADDR_BASE_MASK) != MSI_ADDR_BASE)
-		return "MSI address is not 0xFEExxxxx";
+		return failf(why, -EINVAL, "MSI address is not 0xFEExxxxx");
 	if (MSI_DATA_DM(data) == 3 || MSI_DATA_DM(data) == 6)
-		return "MSI data has a reserved delivery mode";
+		return failf(why, -EINVAL, "MSI data has a reserved delivery mode");
 	if (data & 0xFFFF0000u)
-		return "MSI data has bits above 15 set";
-	return NULL;
+		return failf(why, -EINVAL, "MSI data has bits above 15 set");
+	return 0;
 }
 
-int irq_set_msi_route(struct vm *vm, uint32_t gsi, uint64_t addr, uint32_t data)
+int irq_set_msi_route(struct irq_routes *r, uint32_t gsi, uint64_t addr, uint32_t data)
 {
-	struct irq_routes *r = vm->irq;
 	struct kvm_irq_routing_entry *e;
 	int ret;
 
+	if (!r)
+		return -ENODEV;
 	if (gsi >= PV_GSI_MAX)
 		return -EINVAL;
 	pthread_mutex_lock(&r->lock);
@@ -120,35 +120,36 @@ int irq_set_msi_route(struct vm *vm, uint32_t gsi, uint64_t addr, uint32_t data)
 		e->u.msi.address_hi = (uint32_t)(addr >> 32);
 		e->u.msi.data = data;
 	}
-	ret = e ? __kvm_ioctl(vm->fd, KVM_SET_GSI_ROUTING, r->table) : -ENOSPC;
+	ret = e ? __kvm_ioctl(r->vm_fd, KVM_SET_GSI_ROUTING, r->table) : -ENOSPC;
 	pthread_mutex_unlock(&r->lock);
 	return ret;
 }
 
-int irq_signal_msi(struct vm *vm, uint64_t addr, uint32_t data)
+int irq_signal_msi(struct irq_routes *r, uint64_t addr, uint32_t data)
 {
 	struct kvm_msi msi = {
 		.address_lo = (uint32_t)addr, .address_hi = (uint32_t)(addr >> 32), .data = data,
 	};
 
-	return __kvm_ioctl(vm->fd, KVM_SIGNAL_MSI, &msi);
+	return r ? __kvm_ioctl(r->vm_fd, KVM_SIGNAL_MSI, &msi) : -ENODEV;
 }
 
-int irq_line(struct vm *vm, uint32_t gsi, int level, int *status)
+int irq_line(struct irq_routes *r, uint32_t gsi, int level, int *status)
 {
 	struct kvm_irq_level line = { .irq = gsi, .level = (uint32_t)level };
-	int ret = __kvm_ioctl(vm->fd, KVM_IRQ_LINE_STATUS, &line);
+	int ret = r ? __kvm_ioctl(r->vm_fd, KVM_IRQ_LINE_STATUS, &line) : -ENODEV;
 
 	*status = line.status;
 	return ret;
 }
 
-int irq_irqfd_kick(struct vm *vm, uint32_t gsi)
+int irq_irqfd_kick(struct irq_routes *r, uint32_t gsi)
 {
-	struct irq_routes *r = vm->irq;
 	uint64_t one = 1;
 	int fd, ret = 0;
 
+	if (!r)
+		return -ENODEV;
 	if (gsi >= PV_GSI_MAX)
 		return -EINVAL;
 	pthread_mutex_lock(&r->lock);
@@ -158,7 +159,7 @@ int irq_irqfd_kick(struct vm *vm, uint32_t gsi)
 
 		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		req.fd = (uint32_t)fd;
-		ret = fd < 0 ? -errno : __kvm_ioctl(vm->fd, KVM_IRQFD, &req);
+		ret = fd < 0 ? -errno : __kvm_ioctl(r->vm_fd, KVM_IRQFD, &req);
 		if (ret < 0 && fd >= 0)
 			close(fd);
 		r->irqfd[gsi] = ret < 0 ? -1 : fd;

@@ -23,7 +23,9 @@
 #include "kvm_stats.h"
 #include "mce.h"
 #include "report.h"
+#include "request.h"
 #include "run.h"
+#include "session.h"
 #include "stats.h"
 #include "util.h"
 #include "vcpu.h"
@@ -40,7 +42,8 @@ struct launch {
 	struct fw_cfg fw_cfg;
 	struct machine_exit mexit;
 	struct report report;
-	struct pv_ctx pv;
+	struct session session;
+	struct plan *list_out;      /* launch_plan(): where --list hands the plan */
 	struct platform platform;
 };
 
@@ -126,9 +129,9 @@ static int final_status(struct launch *l)
 {
 	bool crashed = l->report.crash != OUT_NOT_RUN;
 
-	if (l->pv.usage_error)
+	if (l->session.usage_error)
 		return EXIT_USAGE;
-	if (l->pv.listed)
+	if (session_finish_list(&l->session, l->list_out))  /* --list, kept to the protocol */
 		return EXIT_PASS;
 	if (l->multiboot && !l->report.hello_ns) {  /* a crash makes a plan too: HELLO decides */
 		if (l->mexit.kind != MEXIT_NONE)
@@ -138,12 +141,13 @@ static int final_status(struct launch *l)
 		return crashed ? EXIT_GUEST : EXIT_TEST_FAILED;
 	}
 	if (l->mexit.kind != MEXIT_NONE && !crashed)
-		report_done(&l->report, machine_exit_status(&l->mexit, false) != EXIT_PASS);
+		report_done(&l->report, machine_exit_status(&l->mexit, false) != EXIT_PASS, NULL);
 	return report_finish(&l->report);
 }
 
 static void launch_free(struct launch *l)
 {
+	session_free(&l->session);
 	report_free(&l->report);
 	vm_destroy(&l->vm);
 	image_free(&l->img);
@@ -177,12 +181,13 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	if (unapplied)
 		report_diag(&l->report, unapplied);                  /* no platform files found */
 	l->report.platform = &l->platform;
-	l->pv = (struct pv_ctx){ .vm = &l->vm, .mem = &l->vm.mem, .report = &l->report,
-				 .patterns = l->o.tests, .only = only, .list = l->o.list, .list_out = list_out,
-				 .ncpus = l->o.cpus };
-	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
-				     .mexit = &l->mexit, .ioapic = l->vm.ioapic,
-				     .coalesced = &l->vm.coalesced };
+	l->session = (struct session){ .mem = &l->vm.mem, .report = &l->report, .req = &req_ops,
+				       .req_opaque = &l->vm, .patterns = l->o.tests, .only = only,
+				       .list = l->o.list };
+	l->list_out = list_out;
+	devices = (struct exit_ctx){ .session = &l->session, .report = &l->report,
+				     .serial = &l->serial, .fw_cfg = &l->fw_cfg, .mexit = &l->mexit,
+				     .ioapic = l->vm.ioapic, .coalesced = &l->vm.coalesced };
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
 	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
 	mce_stop_injector();
@@ -195,7 +200,7 @@ int launch(const struct opts *o, uint64_t start_ns)
 	int status = final_status(l);                                /* exit status, reports written */
 
 	if (l->o.stats)
-		stats_print(&l->vm, &l->report, l->pv.request_ns, start_ns);
+		stats_print(&l->vm, &l->report, l->session.request_ns, start_ns);
 	vm_defer_teardown(&l->vm);                                   /* the kernel's VM teardown off our path */
 	launch_free(l);
 	return status;
@@ -231,7 +236,7 @@ int launch_plan(const struct opts *o, struct plan *out)
 	quiet.serial_given = true;
 	memset(out, 0, sizeof(*out));
 	l = launch_run(&quiet, null ? null : stdout, out, NULL);
-	status = l->pv.listed ? EXIT_PASS : final_status(l);
+	status = final_status(l);
 	launch_free(l);
 	if (null)
 		fclose(null);

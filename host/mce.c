@@ -36,21 +36,22 @@ void mce_setup(struct vm *vm, int banks, bool required)
 	vm->mce_banks = banks;
 }
 
-const char *mce_check(const struct vm *vm, const struct mce_inject *m)
+int mce_check(const struct vm *vm, const struct mce_inject *m, struct reason *why)
 {
 	if (!vm->mce_banks)
-		return "machine checks are not set up (--mce-banks 0)";
+		return failf(why, -EINVAL, "machine checks are not set up (--mce-banks 0)");
 	if (m->cpu >= (uint32_t)vm->ncpus)
-		return "target CPU out of range";
+		return failf(why, -EINVAL, "target CPU out of range");
 	if (m->bank >= (uint32_t)vm->mce_banks)
-		return "bank out of range";
+		return failf(why, -EINVAL, "bank out of range");
 	if (!(m->status & MCI_STATUS_VAL))
-		return "MCi_STATUS without VAL (bit 63)";
-	return NULL;
+		return failf(why, -EINVAL, "MCi_STATUS without VAL (bit 63)");
+	return 0;
 }
 
-static int set_mce(struct vcpu *target, void *arg)
+static int set_mce(void *owner, void *arg)
 {
+	const struct vcpu *target = owner;
 	const struct mce_inject *m = arg;
 	struct kvm_x86_mce k = {
 		.status = m->status, .addr = m->addr, .misc = m->misc,
@@ -62,7 +63,7 @@ static int set_mce(struct vcpu *target, void *arg)
 
 int mce_inject(struct vm *vm, struct vcpu *self, const struct mce_inject *m)
 {
-	if (mce_check(vm, m))
+	if (mce_check(vm, m, NULL))
 		return -EINVAL;
-	return vcpu_call(self, &vm->vcpus[m->cpu], set_mce, (void *)m);
+	return vcpu_call(self ? &self->th : NULL, &vm->vcpus[m->cpu].th, set_mce, (void *)m);
 }

@@ -24,8 +24,8 @@ struct mce_inject {
  * KVM_CAP_MCE it dies with 77 when `required`, else leaves machine checks off. */
 void mce_setup(struct vm *vm, int banks, bool required);
 
-/* Check a request against the VM; NULL if fine, else why it is refused. */
-const char *mce_check(const struct vm *vm, const struct mce_inject *m);
+/* Check a request against the VM: 0, or -EINVAL and why it is refused. */
+int mce_check(const struct vm *vm, const struct mce_inject *m, struct reason *why);
 
 /* Inject from any thread (`self` = the calling vCPU or NULL); 0 or -errno. */
 int mce_inject(struct vm *vm, struct vcpu *self, const struct mce_inject *m);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "mem.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -37,6 +38,26 @@ void *mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 	if (!mem_contains(mem, gpa, len))
 		return NULL;
 	return mem->hva + gpa;
+}
+
+int mem_read(const struct guest_mem *mem, uint64_t gpa, void *dst, uint64_t len)
+{
+	const void *src = mem_ptr(mem, gpa, len);
+
+	if (!src)
+		return -EFAULT;
+	memcpy(dst, src, len);
+	return 0;
+}
+
+int mem_write(const struct guest_mem *mem, uint64_t gpa, const void *src, uint64_t len)
+{
+	void *dst = mem_ptr(mem, gpa, len);
+
+	if (!dst)
+		return -EFAULT;
+	memcpy(dst, src, len);
+	return 0;
 }
 
 int mem_read_str(const struct guest_mem *mem, uint64_t gpa, char *buf, int max)

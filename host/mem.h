@@ -22,6 +22,12 @@ bool mem_contains(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 /* Host pointer for [gpa, gpa+len), or NULL if any byte is outside guest RAM. */
 void *mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 
+/* Copy [gpa, gpa+len) out of / into guest RAM: 0, or -EFAULT if any byte is outside it. Guest
+ * addresses have any alignment the guest chose: read and write through these (byte copies),
+ * never through a typed pointer into guest RAM. */
+int mem_read(const struct guest_mem *mem, uint64_t gpa, void *dst, uint64_t len);
+int mem_write(const struct guest_mem *mem, uint64_t gpa, const void *src, uint64_t len);
+
 /* Copy a NUL-terminated guest string of at most max-1 characters into buf.
  * Returns its length, or -1 if it leaves RAM or is not terminated within max bytes. */
 int mem_read_str(const struct guest_mem *mem, uint64_t gpa, char *buf, int max);

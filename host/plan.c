@@ -120,20 +120,6 @@ void plan_keep_selected(struct plan *plan)
 	plan->nsuites = plan->nselected = ns;
 }
 
-void plan_add_metric(struct plan *plan, const struct plan_metric *m)
-{
-	if (plan->nmetrics == plan->metrics_cap) {
-		int cap = plan->metrics_cap ? 2 * plan->metrics_cap : 16;
-		struct plan_metric *p = realloc(plan->metrics, cap * sizeof(*p));
-
-		if (!p)
-			die(EXIT_USAGE, "out of memory");
-		plan->metrics = p;
-		plan->metrics_cap = cap;
-	}
-	plan->metrics[plan->nmetrics++] = *m;
-}
-
 void plan_free(struct plan *plan)
 {
 	for (int s = 0; s < plan->nsuites; s++) {
@@ -144,7 +130,6 @@ void plan_free(struct plan *plan)
 		free(plan->suites[s].tests);
 	}
 	free(plan->suites);
-	free(plan->metrics);
 	memset(plan, 0, sizeof(*plan));
 }
 

@@ -5,6 +5,7 @@
 #define IRQLAB_HOST_PLAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "abi/pvport.h"
@@ -24,7 +25,9 @@ struct plan_test {
 	bool selected;
 	enum outcome outcome;
 	char *reason;       /* skip/xfail reason or failure summary (owned) */
-	char *log;          /* diagnostic lines printed while it ran (owned) */
+	char *log;          /* diagnostic lines printed while it ran (owned, NUL-terminated) */
+	size_t log_len, log_cap;
+	uint64_t log_dropped; /* bytes past the per-test cap (report.h REPORT_LOG_TEST_MAX) */
 	uint64_t start_ns, dur_ns;
 };
 
@@ -35,6 +38,7 @@ struct plan_suite {
 	struct plan_test *tests;
 };
 
+/* One METRIC, as the report keeps it (struct report: outside the plan). */
 struct plan_metric {
 	char suite[PV_NAME_MAX], test[PV_NAME_MAX], name[PV_NAME_MAX], unit[PV_NAME_MAX];
 	int64_t value;
@@ -43,8 +47,6 @@ struct plan_metric {
 struct plan {
 	int nsuites, nselected;       /* nselected: suites with at least one selected test */
 	struct plan_suite *suites;
-	struct plan_metric *metrics;
-	int nmetrics, metrics_cap;
 };
 
 /* Mark the tests that match any of the comma-separated glob patterns ("suite", "suite.test",
@@ -70,7 +72,6 @@ bool plan_match(const char *patterns, const char *suite, const char *test);
 /* Drop the tests plan_select() left out, and suites left empty (--list --test). */
 void plan_keep_selected(struct plan *plan);
 
-void plan_add_metric(struct plan *plan, const struct plan_metric *m);
 void plan_free(struct plan *plan);
 
 const char *outcome_name(enum outcome o);

@@ -2,28 +2,37 @@
 /*
  * Results: guest events move a small state machine over the plan (suite -> test -> result ->
  * suite end) and stream KTAP version 1 (design.md: nested suites indented by two spaces).
- * Out-of-order events are protocol violations, returned as text for pvport.c to report.
+ * Out-of-order events are protocol violations, returned (-EPROTO + reason) for session.c to
+ * report. Diagnostics and metrics are kept within caps (REPORT_LOG_*, REPORT_METRICS_MAX).
  */
 #include "report.h"
 #include "report_ktap.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
-static void append(char **buf, const char *text)
+/* Add one line to a test's log: amortised linear (length and capacity are kept). */
+static void log_append(struct plan_test *t, const char *text, size_t add)
 {
-	size_t old = *buf ? strlen(*buf) : 0, add = strlen(text);
-	char *p = realloc(*buf, old + add + 2);
+	if (t->log_len + add + 2 > t->log_cap) {
+		size_t cap = t->log_cap ? t->log_cap : 256;
+		char *p;
 
-	if (!p)
-		die(EXIT_USAGE, "out of memory");
-	memcpy(p + old, text, add);
-	p[old + add] = '\n';
-	p[old + add + 1] = '\0';
-	*buf = p;
+		while (cap < t->log_len + add + 2)
+			cap *= 2;
+		if (!(p = realloc(t->log, cap)))
+			die(EXIT_USAGE, "out of memory");
+		t->log = p;
+		t->log_cap = cap;
+	}
+	memcpy(t->log + t->log_len, text, add);
+	t->log_len += add;
+	t->log[t->log_len++] = '\n';
+	t->log[t->log_len] = '\0';
 }
 
 void report_init(struct report *r, enum report_format fmt, FILE *out, const char *junit_path,
@@ -42,16 +51,17 @@ void report_init(struct report *r, enum report_format fmt, FILE *out, const char
 void report_free(struct report *r)
 {
 	plan_free(&r->plan);
+	free(r->metrics);
 	free(r->crash_summary);
 	pthread_mutex_destroy(&r->lock);
 }
 
-const char *report_plan(struct report *r, struct plan *plan)
+int report_plan(struct report *r, struct plan *plan, struct reason *why)
 {
 	pthread_mutex_lock(&r->lock);
 	if (r->have_plan) {
 		pthread_mutex_unlock(&r->lock);
-		return "HELLO sent twice";
+		return failf(why, -EPROTO, "HELLO sent twice");
 	}
 	r->plan = *plan;
 	memset(plan, 0, sizeof(*plan));
@@ -63,20 +73,20 @@ const char *report_plan(struct report *r, struct plan *plan)
 			r->platform->nexpect);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
-	return NULL;
+	return 0;
 }
 
-const char *report_suite_begin(struct report *r, int s)
+int report_suite_begin(struct report *r, int s, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 
 	pthread_mutex_lock(&r->lock);
 	if (!r->have_plan)
-		err = "SUITE before HELLO";
+		err = failf(why, -EPROTO, "SUITE before HELLO");
 	else if (r->cur_suite >= 0)
-		err = "SUITE while another suite is open";
+		err = failf(why, -EPROTO, "SUITE while another suite is open");
 	else if (s < r->next_suite || s >= r->plan.nsuites || !r->plan.suites[s].nselected)
-		err = "SUITE index out of order, out of range or not selected";
+		err = failf(why, -EPROTO, "SUITE index out of order, out of range or not selected");
 	if (!err) {
 		ktap_skip_suites(r, s, "not run: the guest skipped this suite");
 		r->cur_suite = s;
@@ -88,21 +98,21 @@ const char *report_suite_begin(struct report *r, int s)
 	return err;
 }
 
-const char *report_test_begin(struct report *r, int t)
+int report_test_begin(struct report *r, int t, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 	struct plan_suite *suite;
 
 	pthread_mutex_lock(&r->lock);
 	suite = r->cur_suite >= 0 ? &r->plan.suites[r->cur_suite] : NULL;
 	if (!suite)
-		err = "TEST outside a suite";
+		err = failf(why, -EPROTO, "TEST outside a suite");
 	else if (r->cur_test >= 0)
-		err = "TEST while another test runs";
+		err = failf(why, -EPROTO, "TEST while another test runs");
 	else if (t < 0 || t >= suite->ntests || !suite->tests[t].selected)
-		err = "TEST index out of range or not selected";
+		err = failf(why, -EPROTO, "TEST index out of range or not selected");
 	else if (suite->tests[t].outcome != OUT_NOT_RUN)
-		err = "TEST started twice";
+		err = failf(why, -EPROTO, "TEST started twice");
 	if (!err) {
 		r->cur_test = t;
 		suite->tests[t].start_ns = now_ns();
@@ -156,6 +166,13 @@ static void end_test(struct report *r, struct plan_test *test, enum outcome o, c
 		test->reason = xstrdup(reason);
 	if (show_reason)
 		ktap_diag(r, INDENT, reason);
+	if (test->log_dropped) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "truncated: %llu diagnostic bytes of this test dropped (cap %u)",
+			 (unsigned long long)test->log_dropped, REPORT_LOG_TEST_MAX);
+		ktap_diag(r, INDENT, line);
+	}
 	apply_expectation(r, test);
 	r->cur_test = -1;
 	if (ktap_on(r))
@@ -163,18 +180,19 @@ static void end_test(struct report *r, struct plan_test *test, enum outcome o, c
 	fflush(r->out);
 }
 
-const char *report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag)
+int report_result(struct report *r, enum pv_verdict v, const char *name, const char *diag,
+		  struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 	struct plan_test *test = NULL;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->cur_test < 0)
-		err = "RESULT without a running test";
+		err = failf(why, -EPROTO, "RESULT without a running test");
 	else if (v > PV_XFAIL)
-		err = "RESULT with an unknown verdict";
+		err = failf(why, -EPROTO, "RESULT with an unknown verdict");
 	else if (strcmp(name, (test = &r->plan.suites[r->cur_suite].tests[r->cur_test])->name))
-		err = "RESULT names another test than the running one";
+		err = failf(why, -EPROTO, "RESULT names another test than the running one");
 	if (!err) /* the guest usually PRINTed its failure already: show it once */
 		end_test(r, test, verdict_outcome(v), diag,
 			 *diag && v == PV_FAIL && !(test->log && strstr(test->log, diag)));
@@ -182,28 +200,28 @@ const char *report_result(struct report *r, enum pv_verdict v, const char *name,
 	return err;
 }
 
-const char *report_outcome(struct report *r, enum outcome o, const char *reason)
+int report_outcome(struct report *r, enum outcome o, const char *reason, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->cur_test < 0)
-		err = "outcome without a running test";
+		err = failf(why, -EPROTO, "outcome without a running test");
 	else
 		end_test(r, &r->plan.suites[r->cur_suite].tests[r->cur_test], o, reason, false);
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
 
-const char *report_suite_end(struct report *r, int s)
+int report_suite_end(struct report *r, int s, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->cur_suite < 0 || s != r->cur_suite)
-		err = "SUITE_END for a suite that is not open";
+		err = failf(why, -EPROTO, "SUITE_END for a suite that is not open");
 	else if (r->cur_test >= 0)
-		err = "SUITE_END while a test runs";
+		err = failf(why, -EPROTO, "SUITE_END while a test runs");
 	if (!err) {
 		ktap_close_tests(r, s, "not run: the guest did not run this test");
 		ktap_suite_line(r, s, NULL);
@@ -214,14 +232,54 @@ const char *report_suite_end(struct report *r, int s)
 	return err;
 }
 
+/* True if `len` more bytes of diagnostics fit the caps; else counts them as dropped. Lock held. */
+static bool log_budget(struct report *r, struct plan_test *t, size_t len)
+{
+	if (r->log_total + len + 1 <= REPORT_LOG_TOTAL_MAX &&
+	    (!t || t->log_len + len + 1 <= REPORT_LOG_TEST_MAX)) {
+		r->log_total += len + 1;
+		return true;
+	}
+	r->dropped_log += len;
+	if (t)
+		t->log_dropped += len;
+	return false;
+}
+
 void report_diag(struct report *r, const char *text)
 {
+	struct plan_test *t;
+	size_t len = strlen(text);
+
 	pthread_mutex_lock(&r->lock);
-	ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", text);
-	if (r->cur_test >= 0)
-		append(&r->plan.suites[r->cur_suite].tests[r->cur_test].log, text);
-	fflush(r->out);
+	t = r->cur_test >= 0 ? &r->plan.suites[r->cur_suite].tests[r->cur_test] : NULL;
+	if (log_budget(r, t, len)) {
+		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", text);
+		if (t)
+			log_append(t, text, len);
+		fflush(r->out);
+	}
 	pthread_mutex_unlock(&r->lock);
+}
+
+/* Keep one metric (METRIC may come before HELLO: the array is the report's, not the plan's). */
+static bool keep_metric(struct report *r, const struct plan_metric *m)
+{
+	if (r->nmetrics >= REPORT_METRICS_MAX) {
+		r->dropped_metrics++;
+		return false;
+	}
+	if (r->nmetrics == r->metrics_cap) {
+		int cap = r->metrics_cap ? 2 * r->metrics_cap : 16;
+		struct plan_metric *p = realloc(r->metrics, (size_t)cap * sizeof(*p));
+
+		if (!p)
+			die(EXIT_USAGE, "out of memory");
+		r->metrics = p;
+		r->metrics_cap = cap;
+	}
+	r->metrics[r->nmetrics++] = *m;
+	return true;
 }
 
 static void record_metric(struct report *r, const char *name, long long value, const char *unit,
@@ -237,11 +295,23 @@ static void record_metric(struct report *r, const char *name, long long value, c
 		snprintf(m.suite, sizeof(m.suite), "%s", r->plan.suites[r->cur_suite].name);
 	if (r->cur_test >= 0)
 		snprintf(m.test, sizeof(m.test), "%s", r->plan.suites[r->cur_suite].tests[r->cur_test].name);
-	plan_add_metric(&r->plan, &m);
 	snprintf(line, sizeof(line), "metric %s: %lld %s", m.name, value, m.unit);
-	if (print)
+	if (keep_metric(r, &m) && print)
 		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", line);
 	pthread_mutex_unlock(&r->lock);
+}
+
+void report_truncation_note(struct report *r)
+{
+	char line[256];
+
+	if (!r->dropped_log && !r->dropped_metrics)
+		return;
+	snprintf(line, sizeof(line), "truncated: %llu diagnostic bytes and %llu metrics dropped "
+		 "(caps: %u bytes per test, %u in all, %d metrics)", (unsigned long long)r->dropped_log,
+		 (unsigned long long)r->dropped_metrics, REPORT_LOG_TEST_MAX, REPORT_LOG_TOTAL_MAX,
+		 REPORT_METRICS_MAX);
+	ktap_diag(r, "", line);
 }
 
 void report_metric(struct report *r, const char *name, long long value, const char *unit)
@@ -254,13 +324,13 @@ void report_record_metric(struct report *r, const char *name, long long value, c
 	record_metric(r, name, value, unit, false);
 }
 
-const char *report_done(struct report *r, int guest_status)
+int report_done(struct report *r, int guest_status, struct reason *why)
 {
-	const char *err = NULL;
+	int err = 0;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->cur_test >= 0 || r->cur_suite >= 0)
-		err = "DONE while a suite or test is open";
+		err = failf(why, -EPROTO, "DONE while a suite or test is open");
 	else if (!r->done && r->crash == OUT_NOT_RUN) {
 		r->done = true;
 		r->guest_status = guest_status;

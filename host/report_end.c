@@ -104,6 +104,7 @@ int report_finish(struct report *r)
 		r->cur_suite = -1;
 	}
 	ktap_skip_suites(r, r->plan.nsuites, why);
+	report_truncation_note(r);
 	status = exit_status(r);
 	if (r->fmt == FMT_JSON)
 		report_write_json(r, r->out, status);

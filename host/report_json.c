@@ -43,6 +43,8 @@ static void json_test(FILE *f, const struct plan_test *t)
 		fputs(", \"log\": ", f);
 		report_json_str(f, t->log);
 	}
+	if (t->log_dropped)
+		fprintf(f, ", \"log_dropped_bytes\": %llu", (unsigned long long)t->log_dropped);
 	fputc('}', f);
 }
 
@@ -94,9 +96,10 @@ void report_write_json(const struct report *r, FILE *f, int status)
 		json_suite(f, &r->plan.suites[s]);
 	}
 	fputs("],\n  \"metrics\": [", f);
-	for (int m = 0; m < r->plan.nmetrics; m++) {
+	for (int m = 0; m < r->nmetrics; m++) {
 		fputs(m ? ",\n    " : "\n    ", f);
-		json_metric(f, &r->plan.metrics[m]);
+		json_metric(f, &r->metrics[m]);
 	}
-	fputs("]}\n", f);
+	fprintf(f, "],\n  \"dropped\": {\"log_bytes\": %llu, \"metrics\": %llu}}\n",
+		(unsigned long long)r->dropped_log, (unsigned long long)r->dropped_metrics);
 }

@@ -12,6 +12,8 @@ static void xml_str(FILE *f, const char *s)
 		int n = c >= 0x80 ? utf8_seq_len(s) : 1;
 
 		if (c >= 0x80) {  /* valid UTF-8 as is, any other byte as '?' */
+			if (n == 3 && c == 0xEF && (unsigned char)s[1] == 0xBF && (unsigned char)s[2] >= 0xBE)
+				n = 0;  /* U+FFFE, U+FFFF: not XML 1.0 characters ('Char' production) */
 			fwrite(n ? s : "?", 1, n ? (size_t)n : 1, f);
 			s += n ? n - 1 : 0;
 			continue;

@@ -27,6 +27,16 @@ void ktap_version(struct report *r)
 	fputs("KTAP version 1\n", r->out);
 }
 
+/* One character of guest text inside a KTAP line; returns the bytes it took. Unicode line
+ * breaks (NEL, LS, PS) become '?' like control characters, so a line stays one line. */
+static int ktap_put(FILE *f, const char *p)
+{
+	int n = utf8_line_break_len(p);
+
+	fputc(n ? '?' : ktap_char(*p), f);
+	return n ? n : 1;
+}
+
 /* Print one diagnostic block, each line prefixed. */
 void ktap_diag(struct report *r, const char *indent, const char *text)
 {
@@ -36,8 +46,8 @@ void ktap_diag(struct report *r, const char *indent, const char *text)
 		ktap_version(r);
 	while (ktap_on(r) && *p) {
 		fprintf(r->out, "%s# ", indent);
-		for (; *p && *p != '\n'; p++)
-			fputc(ktap_char(*p), r->out);
+		while (*p && *p != '\n')
+			p += ktap_put(r->out, p);
 		fputc('\n', r->out);
 		if (*p == '\n')
 			p++;
@@ -68,8 +78,8 @@ void ktap_test_line(struct report *r, const struct plan_test *t)
 		fprintf(r->out, " # %s", directive[t->outcome]);
 	if (t->reason && t->outcome != OUT_PASS && t->outcome != OUT_FAIL) {
 		fputc(' ', r->out);
-		for (const char *p = t->reason; *p; p++)  /* the reason must stay on this line */
-			fputc(*p == '\n' ? ' ' : ktap_char(*p), r->out);
+		for (const char *p = t->reason; *p;)  /* the reason must stay on this line */
+			p += *p == '\n' ? (fputc(' ', r->out), 1) : ktap_put(r->out, p);
 	}
 	fputc('\n', r->out);
 }

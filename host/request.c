@@ -7,18 +7,20 @@
 #include "ioapic.h"
 #include "irq.h"
 #include "mce.h"
-#include "pvport.h"
 #include "vcpu.h"
 #include "vm.h"
 
-typedef int (*req_fn)(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS]);
+typedef int (*req_fn)(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS], struct reason *why);
 
-static int refuse(struct pv_ctx *ctx, const char *what, const char *why)
+/* A refused request: -PV_EINVAL, and why as "<what>: <reason>" (the session prints it as
+ * "# host: refused <what>: <reason>"). reason NULL: a check already wrote it into `why`. */
+static int refuse(struct reason *why, const char *what, const char *reason)
 {
-	char line[256];
+	struct reason r = { "" };
 
-	snprintf(line, sizeof(line), "host: refused %s: %s", what, why);
-	report_diag(ctx->report, line);
+	if (!reason && why)
+		r = *why;
+	failf(why, -EINVAL, "%s: %s", what, reason ? reason : r.text);
 	return -PV_EINVAL;
 }
 
@@ -30,62 +32,66 @@ static int kvm_result(int r)
 	return r == -EINVAL ? -PV_EINVAL : r == -ETIMEDOUT ? -PV_ETIMEDOUT : -PV_EIO;
 }
 
-static int req_mce(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS])
+static int req_mce(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
+			  struct reason *why)
 {
 	struct mce_inject m = {
 		.cpu = (uint32_t)arg[1], .bank = (uint32_t)(arg[1] >> 32), .status = arg[2],
 		.addr = arg[3], .misc = arg[4], .mcg_status = arg[5],
 	};
-	const char *why = mce_check(ctx->vm, &m);
-
-	if (why)
-		return refuse(ctx, "MCE injection", why);
-	arg[1] = (uint64_t)ctx->vm->mce_banks;
-	return kvm_result(mce_inject(ctx->vm, self, &m));
+	if (mce_check(vm, &m, why) < 0)
+		return refuse(why, "MCE injection", NULL);
+	arg[1] = (uint64_t)vm->mce_banks;
+	return kvm_result(mce_inject(vm, self, &m));
 }
 
-static int req_msi_signal(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS])
+static int req_msi_signal(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
+			  struct reason *why)
 {
-	const char *why = irq_msi_check(arg[1], (uint32_t)arg[2]);
 	int r;
 
-	if (why || arg[2] > 0xFFFF)
-		return refuse(ctx, "MSI", why ? why : "data wider than 16 bits");
-	r = irq_signal_msi(ctx->vm, arg[1], (uint32_t)arg[2]);
+	if (irq_msi_check(arg[1], (uint32_t)arg[2], why) < 0)
+		return refuse(why, "MSI", NULL);
+	if (arg[2] > 0xFFFF)
+		return refuse(why, "MSI", "data wider than 16 bits");
+	r = irq_signal_msi(vm->irq, arg[1], (uint32_t)arg[2]);
 	arg[1] = (uint64_t)(r < 0 ? 0 : r);
 	return kvm_result(r);
 }
 
-static int req_msi_route(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS])
+static int req_msi_route(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
+			  struct reason *why)
 {
-	const char *why = irq_msi_check(arg[2], (uint32_t)arg[3]);
-
 	if (arg[1] < PV_GSI_MSI_BASE || arg[1] >= PV_GSI_MAX)
-		return refuse(ctx, "MSI route", "GSI outside 24..255 (0-23 are IOAPIC pins)");
-	if (why || arg[3] > 0xFFFF)
-		return refuse(ctx, "MSI route", why ? why : "data wider than 16 bits");
-	return kvm_result(irq_set_msi_route(ctx->vm, (uint32_t)arg[1], arg[2], (uint32_t)arg[3]));
+		return refuse(why, "MSI route", "GSI outside 24..255 (0-23 are IOAPIC pins)");
+	if (irq_msi_check(arg[2], (uint32_t)arg[3], why) < 0)
+		return refuse(why, "MSI route", NULL);
+	if (arg[3] > 0xFFFF)
+		return refuse(why, "MSI route", "data wider than 16 bits");
+	return kvm_result(irq_set_msi_route(vm->irq, (uint32_t)arg[1], arg[2], (uint32_t)arg[3]));
 }
 
-static int req_irq_line(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS])
+static int req_irq_line(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
+			  struct reason *why)
 {
 	int status = 0, r;
 
 	if (arg[1] >= PV_GSI_MAX || arg[2] > 1)
-		return refuse(ctx, "IRQ line", "GSI above 255 or level not 0/1");
-	if (ctx->vm->ioapic && arg[1] < PV_GSI_IOAPIC_PINS)
-		r = status = ioapic_set_irq(ctx->vm->ioapic, (unsigned)arg[1], (int)arg[2]);
+		return refuse(why, "IRQ line", "GSI above 255 or level not 0/1");
+	if (vm->ioapic && arg[1] < PV_GSI_IOAPIC_PINS)
+		r = status = ioapic_set_irq(vm->ioapic, (unsigned)arg[1], (int)arg[2]);
 	else
-		r = irq_line(ctx->vm, (uint32_t)arg[1], (int)arg[2], &status);
+		r = irq_line(vm->irq, (uint32_t)arg[1], (int)arg[2], &status);
 	arg[1] = (uint64_t)(int64_t)status;
 	return kvm_result(r);
 }
 
-static int req_irqfd(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS])
+static int req_irqfd(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
+			  struct reason *why)
 {
 	if (arg[1] >= PV_GSI_MAX)
-		return refuse(ctx, "irqfd", "GSI above 255");
-	return kvm_result(irq_irqfd_kick(ctx->vm, (uint32_t)arg[1]));
+		return refuse(why, "irqfd", "GSI above 255");
+	return kvm_result(irq_irqfd_kick(vm->irq, (uint32_t)arg[1]));
 }
 
 static const req_fn requests[PV_REQ_COUNT] = {
@@ -94,14 +100,17 @@ static const req_fn requests[PV_REQ_COUNT] = {
 	[PV_REQ_IRQFD] = req_irqfd,
 };
 
-int request_dispatch(struct pv_ctx *ctx, uint32_t cpu, uint64_t arg[PV_ARGS])
+int req_serve(void *opaque, uint32_t cpu, uint64_t arg[PV_ARGS], struct reason *why)
 {
+	struct vm *vm = opaque;
 	struct vcpu *self;
 
 	if (arg[0] == PV_REQ_NOP)
 		return 0;
-	if (arg[0] >= PV_REQ_COUNT || !requests[arg[0]] || !ctx->vm)
+	if (arg[0] >= PV_REQ_COUNT || !requests[arg[0]] || !vm)
 		return -PV_ENOSYS;
-	self = cpu < (uint32_t)ctx->vm->ncpus ? &ctx->vm->vcpus[cpu] : NULL;
-	return requests[arg[0]](ctx, self, arg);
+	self = cpu < (uint32_t)vm->ncpus ? &vm->vcpus[cpu] : NULL;
+	return requests[arg[0]](vm, self, arg, why);
 }
+
+const struct session_req_ops req_ops = { .serve = req_serve };

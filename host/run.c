@@ -8,24 +8,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "coalesced.h"
+#include "report.h"
+#include "run_ctl.h"
 #include "util.h"
 #include "vcpu.h"
 
 #define VCPU_THREAD_STACK (256 * 1024)
 #define KICK_SIGNAL SIGUSR1
-
-void run_request_stop(struct run_ctl *ctl)
-{
-	pthread_mutex_lock(&ctl->lock);
-	ctl->stopping = true;
-	pthread_cond_broadcast(&ctl->cond);
-	pthread_mutex_unlock(&ctl->lock);
-}
-
-bool run_stopping(struct run_ctl *ctl)
-{
-	return __atomic_load_n(&ctl->stopping, __ATOMIC_ACQUIRE);
-}
 
 static void on_kick(int sig)
 {
@@ -52,16 +42,16 @@ static void start_threads(struct vm *vm, const struct exit_ctx *devices, struct 
 		struct vcpu *v = &vm->vcpus[i];
 		int err;
 
-		v->ctl = ctl;
+		v->th.ctl = ctl;
 		v->ectx = *devices;
 		v->ectx.cpu = (uint32_t)v->id;
 		v->ectx.run_size = (size_t)vm->kvm.run_size;
-		err = pthread_create(&v->thread, &attr, vcpu_thread, v);
+		err = pthread_create(&v->th.thread, &attr, vcpu_thread, v);
 		if (err) {
 			errno = err;
 			die_errno(EXIT_USAGE, "cannot start the thread of vCPU %d", i);
 		}
-		v->started = true;
+		v->th.started = true;
 	}
 	pthread_attr_destroy(&attr);
 }
@@ -93,17 +83,17 @@ static void stop_threads(struct vm *vm, struct run_ctl *ctl)
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		if (!v->started)
+		if (!v->th.started)
 			continue;
 		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
-		pthread_kill(v->thread, KICK_SIGNAL);
+		pthread_kill(v->th.thread, KICK_SIGNAL);
 	}
 	for (int i = 0; i < vm->ncpus; i++)
-		if (vm->vcpus[i].started)
-			pthread_join(vm->vcpus[i].thread, NULL);
+		if (vm->vcpus[i].th.started)
+			pthread_join(vm->vcpus[i].th.thread, NULL);
 }
 
-static void report_timeout(struct vm *vm, struct pv_ctx *pv, double timeout_s)
+static void report_timeout(struct vm *vm, struct report *report, double timeout_s)
 {
 	size_t len = 128 + (size_t)vm->ncpus * 96;
 	char *details = xcalloc(1, len), summary[96];
@@ -116,7 +106,7 @@ static void report_timeout(struct vm *vm, struct pv_ctx *pv, double timeout_s)
 			details[off++] = '\n';
 	}
 	snprintf(summary, sizeof(summary), "no result within %g s (--timeout)", timeout_s);
-	report_crash(pv->report, OUT_TIMEOUT, summary, details);
+	report_crash(report, OUT_TIMEOUT, summary, details);
 	free(details);
 }
 
@@ -131,8 +121,8 @@ void run_vm(struct vm *vm, const struct exit_ctx *devices, double timeout_s)
 	start_threads(vm, devices, &ctl);
 	stopped = wait_for_stop(&ctl, timeout_s);
 	stop_threads(vm, &ctl);
-	if (!stopped && !report_ended(devices->pv->report))
-		report_timeout(vm, devices->pv, timeout_s);
+	if (!stopped && !report_ended(devices->report))
+		report_timeout(vm, devices->report, timeout_s);
 	coalesced_drain(devices->coalesced, &vm->vcpus[0].ectx);
 	serial_flush(devices->serial);
 	pthread_cond_destroy(&ctl.cond);

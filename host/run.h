@@ -4,20 +4,8 @@
 #ifndef IRQLAB_HOST_RUN_H
 #define IRQLAB_HOST_RUN_H
 
-#include <pthread.h>
-#include <stdbool.h>
-
 #include "exit.h"
 #include "vm.h"
-
-struct run_ctl {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stopping;
-};
-
-void run_request_stop(struct run_ctl *ctl);
-bool run_stopping(struct run_ctl *ctl);
 
 /* Start every vCPU and wait until the run stops or `timeout_s` passes (0: no limit). Each
  * vCPU's exit context is `devices` with its own cpu and run size filled in. A timeout is

@@ -113,3 +113,14 @@ int utf8_seq_len(const char *s)
 		return 0;  /* overlong, surrogate, above U+10FFFF */
 	return n;
 }
+
+int utf8_line_break_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == 0xC2 && u[1] == 0x85)
+		return 2;
+	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+		return 3;
+	return 0;
+}

@@ -57,4 +57,8 @@ uint64_t now_ns(void);
  * guest text is arbitrary bytes, JSON and XML output must be valid UTF-8. */
 int utf8_seq_len(const char *s);
 
+/* Length (2 or 3) of the UTF-8 encoding at s of a character that ends a line for Unicode-aware
+ * readers (U+0085 NEL, U+2028 LS, U+2029 PS), else 0: one KTAP line must not contain one. */
+int utf8_line_break_len(const char *s);
+
 #endif

@@ -13,16 +13,17 @@
 
 #include "boot32.h"
 #include "boot64.h"
+#include "coalesced.h"
 #include "guest_cpuid.h"
+#include "kvm.h"
 #include "report.h"
-#include "run.h"
+#include "run_ctl.h"
 #include "util.h"
-#include "vcpu_call.h"
 
 static int set_cpuid(struct vcpu *v)
 {
-	struct kvm_cpuid2 *cpuid = cpuid_for_vcpu(v->vm->kvm.supported_cpuid, (uint32_t)v->id,
-						  v->vm->ncpus, v->vm->vendor);
+	struct kvm_cpuid2 *cpuid = cpuid_for_vcpu(v->env->supported_cpuid, (uint32_t)v->id,
+						  v->env->ncpus, v->env->vendor);
 	int r = __kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 
 	free(cpuid);
@@ -31,17 +32,17 @@ static int set_cpuid(struct vcpu *v)
 
 /* The BSP gets its CPUID here (its long-mode registers are checked against it); each AP sets
  * its own on its thread before its first KVM_RUN, so N vCPUs do not queue on the main thread. */
-void vcpu_create(struct vm *vm, struct vcpu *v, int id)
+void vcpu_create(const struct vcpu_env *env, struct vcpu *v, int id)
 {
 	int r;
 
-	v->vm = vm;
+	v->env = env;
 	v->id = id;
-	vcpu_call_init(v);
-	v->fd = kvm_ioctl(vm->fd, KVM_CREATE_VCPU, (long)id);
-	v->run = mmap(NULL, vm->kvm.run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	v->fd = kvm_ioctl(env->vm_fd, KVM_CREATE_VCPU, (long)id);
+	v->run = mmap(NULL, env->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
 		die_errno(EXIT_SKIP, "mmap of vCPU %d's kvm_run", id);
+	vcpu_call_init(&v->th, v, v->run);
 	v->cpuid_pending = id != 0;
 	if (!v->cpuid_pending && (r = set_cpuid(v)) < 0) {
 		errno = -r;
@@ -52,7 +53,7 @@ void vcpu_create(struct vm *vm, struct vcpu *v, int id)
 void vcpu_destroy(struct vcpu *v)
 {
 	if (v->run && v->run != MAP_FAILED)
-		munmap(v->run, v->vm->kvm.run_size);
+		munmap(v->run, v->env->run_size);
 	if (v->fd > 0)
 		close(v->fd);
 	v->run = NULL;
@@ -129,7 +130,7 @@ static void insn_bytes(struct vcpu *v, uint64_t linear, char *buf, size_t len)
 	}
 	if (!bytes || !n) {
 		n = 15;
-		while (n && !(bytes = mem_ptr(&v->vm->mem, linear, n)))
+		while (n && !(bytes = mem_ptr(v->env->mem, linear, n)))
 			n--;
 		src = "from guest RAM";
 	}
@@ -166,7 +167,7 @@ static void report_exit_crash(struct vcpu *v, enum exit_verdict why)
 			 exit_reason_name(run->exit_reason), run->exit_reason, v->id, (unsigned long long)rip);
 		break;
 	}
-	report_crash(v->ectx.pv->report, OUT_ERROR, summary, details);
+	report_crash(v->ectx.report, OUT_ERROR, summary, details);
 }
 
 void *vcpu_thread(void *arg)
@@ -178,11 +179,11 @@ void *vcpu_thread(void *arg)
 		char msg[128];
 
 		snprintf(msg, sizeof(msg), "KVM_SET_CPUID2 on cpu %d: %s", v->id, strerror(-err));
-		report_crash(v->ectx.pv->report, OUT_ERROR, msg, NULL);
-		run_request_stop(v->ctl);
+		report_crash(v->ectx.report, OUT_ERROR, msg, NULL);
+		run_request_stop(v->th.ctl);
 		return NULL;
 	}
-	while (!run_stopping(v->ctl)) {
+	while (!run_stopping(v->th.ctl)) {
 		enum exit_verdict why;
 		uint64_t t = now_ns();
 		int r;
@@ -192,7 +193,7 @@ void *vcpu_thread(void *arg)
 		r = ioctl(v->fd, KVM_RUN, 0);
 		v->run_ns += now_ns() - t;
 		v->exits++;
-		vcpu_serve_calls(v);
+		vcpu_serve_calls(&v->th);
 		coalesced_drain(v->ectx.coalesced, &v->ectx); /* queued COM1 output comes first */
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
@@ -200,7 +201,7 @@ void *vcpu_thread(void *arg)
 			char msg[128];
 
 			snprintf(msg, sizeof(msg), "KVM_RUN on cpu %d: %s", v->id, strerror(errno));
-			report_crash(v->ectx.pv->report, OUT_ERROR, msg, NULL);
+			report_crash(v->ectx.report, OUT_ERROR, msg, NULL);
 			break;
 		}
 		why = exit_dispatch(&v->ectx, v->run);
@@ -210,7 +211,7 @@ void *vcpu_thread(void *arg)
 			report_exit_crash(v, why);
 		break;
 	}
-	run_request_stop(v->ctl);
+	run_request_stop(v->th.ctl);
 	return NULL;
 }
 

@@ -9,28 +9,33 @@
 #include <stdbool.h>
 
 #include "exit.h"
-#include "vm.h"
+#include "guest_cpuid.h"
+#include "mem.h"
+#include "vcpu_call.h"
 
-struct run_ctl;
+/* What a vCPU needs of its VM (struct vm holds one for all of them; vcpu knows no struct vm). */
+struct vcpu_env {
+	int vm_fd;
+	int run_size;                              /* KVM_GET_VCPU_MMAP_SIZE */
+	const struct kvm_cpuid2 *supported_cpuid;  /* each vCPU's CPUID derives from it */
+	int ncpus;
+	enum cpu_vendor vendor;
+	const struct guest_mem *mem;               /* instruction bytes for crash reports */
+};
 
 struct vcpu {
-	struct vm *vm;
+	const struct vcpu_env *env;
 	int id;                   /* index == APIC ID */
 	int fd;
 	struct kvm_run *run;
-	pthread_t thread;
-	bool started;
 	bool cpuid_pending;        /* an AP sets its CPUID on its own thread */
 	uint64_t first_run_ns;     /* first KVM_RUN entry (--stats) */
 	uint64_t run_ns, exits;    /* time inside KVM_RUN, exits handled */
 	struct exit_ctx ectx;
-	struct run_ctl *ctl;
-	pthread_mutex_t call_lock;     /* vcpu_call.c: one queued call from another thread */
-	pthread_cond_t call_cond;
-	struct vcpu_call *call;
+	struct vcpu_thread th;     /* its thread, stop flag and call slot (vcpu_call.h) */
 };
 
-void vcpu_create(struct vm *vm, struct vcpu *v, int id);
+void vcpu_create(const struct vcpu_env *env, struct vcpu *v, int id);
 void vcpu_destroy(struct vcpu *v);
 
 /* Put the BSP in long mode at `entry` (boot64.c state). */

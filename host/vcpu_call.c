@@ -5,9 +5,8 @@
 #include <signal.h>
 #include <time.h>
 
-#include "run.h"
+#include "run_ctl.h"
 #include "util.h"
-#include "vcpu.h"
 
 #define CALL_TIMEOUT_NS 1000000000ull
 #define CALL_POLL_NS    200000ull
@@ -19,14 +18,16 @@ struct vcpu_call {
 	bool done;
 };
 
-void vcpu_call_init(struct vcpu *v)
+void vcpu_call_init(struct vcpu_thread *t, void *owner, struct kvm_run *run)
 {
-	pthread_mutex_init(&v->call_lock, NULL);
-	pthread_cond_init(&v->call_cond, NULL);
-	v->call = NULL;
+	pthread_mutex_init(&t->call_lock, NULL);
+	pthread_cond_init(&t->call_cond, NULL);
+	t->call = NULL;
+	t->owner = owner;
+	t->run = run;
 }
 
-void vcpu_serve_calls(struct vcpu *self)
+void vcpu_serve_calls(struct vcpu_thread *self)
 {
 	/* Every exit passes here: take the lock only if a call was posted or a kick is pending
 	 * (a caller posts first, then sets immediate_exit, so nothing is missed). */
@@ -35,7 +36,7 @@ void vcpu_serve_calls(struct vcpu *self)
 		return;
 	pthread_mutex_lock(&self->call_lock);
 	if (self->call) {
-		self->call->result = self->call->fn(self, self->call->arg);
+		self->call->result = self->call->fn(self->owner, self->call->arg);
 		self->call->done = true;
 		__atomic_store_n(&self->call, NULL, __ATOMIC_RELEASE);
 		pthread_cond_broadcast(&self->call_cond);
@@ -54,7 +55,7 @@ static void deadline_in(struct timespec *ts, uint64_t ns)
 }
 
 /* Queue the call in target's (single) slot, waiting for a previous caller to finish. */
-static bool post(struct vcpu *self, struct vcpu *target, struct vcpu_call *c, uint64_t end)
+static bool post(struct vcpu_thread *self, struct vcpu_thread *target, struct vcpu_call *c, uint64_t end)
 {
 	struct timespec ts;
 
@@ -74,14 +75,14 @@ static bool post(struct vcpu *self, struct vcpu *target, struct vcpu_call *c, ui
 	return target->call == c || c->done;
 }
 
-int vcpu_call(struct vcpu *self, struct vcpu *target, vcpu_call_fn fn, void *arg)
+int vcpu_call(struct vcpu_thread *self, struct vcpu_thread *target, vcpu_call_fn fn, void *arg)
 {
 	struct vcpu_call c = { fn, arg, 0, false };
 	uint64_t end = now_ns() + CALL_TIMEOUT_NS;
 	struct timespec ts;
 
 	if (target == self)
-		return fn(target, arg);
+		return fn(target->owner, arg);
 	if (!post(self, target, &c, end))
 		return -ETIMEDOUT;
 	__atomic_store_n(&target->run->immediate_exit, 1, __ATOMIC_RELEASE);

@@ -10,7 +10,6 @@
 #include "ioapic.h"
 #include "irq.h"
 #include "util.h"
-#include "vcpu.h"
 
 /* Slot 0: all of guest RAM at guest-physical 0. */
 static void add_ram_slot(struct vm *vm)
@@ -67,7 +66,7 @@ static int ioapic_route(void *opaque, uint32_t pin, uint64_t addr, uint32_t data
 
 static void create_userspace_ioapic(struct vm *vm)
 {
-	struct ioapic_ops ops = { ioapic_deliver, ioapic_route, vm };
+	struct ioapic_ops ops = { ioapic_deliver, ioapic_route, vm->irq };
 
 	if (!vm->split_irqchip)
 		return;
@@ -77,9 +76,11 @@ static void create_userspace_ioapic(struct vm *vm)
 
 static void create_vcpus(struct vm *vm)
 {
+	vm->vcpu_env = (struct vcpu_env){ vm->fd, vm->kvm.run_size, vm->kvm.supported_cpuid, vm->ncpus,
+					  vm->vendor, &vm->mem };
 	vm->vcpus = xcalloc((size_t)vm->ncpus, sizeof(*vm->vcpus));
 	for (int i = 0; i < vm->ncpus; i++)
-		vcpu_create(vm, &vm->vcpus[i], i);
+		vcpu_create(&vm->vcpu_env, &vm->vcpus[i], i);
 	vm->tsc_khz = (uint32_t)kvm_ioctl(vm->vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
 }
 
@@ -112,12 +113,12 @@ void vm_create(struct vm *vm, const struct vm_config *cfg)
 	mem_init(&vm->mem, cfg->mem_size);
 	add_ram_slot(vm);              /* 1. memory slots */
 	set_tss_and_identity_map(vm);  /* 2. TSS and identity map */
-	irq_create_chip(vm);           /* 3. irqchip (after the slot: cheaper) */
-	irq_setup_routes(vm);          /* 4. GSI routing table */
+	irq_create_chip(vm->fd, vm->split_irqchip);          /* 3. irqchip (after the slot: cheaper) */
+	vm->irq = irq_setup_routes(vm->fd, vm->split_irqchip); /* 4. GSI routing table */
 	create_userspace_ioapic(vm);   /*    split: irqlab's IOAPIC, delivering by MSI */
 	enable_x2apic_api(vm);         /* 5. 32-bit APIC IDs, before any vCPU */
 	create_vcpus(vm);              /* 6. vCPUs, each with its CPUID */
-	coalesced_setup(vm, &vm->coalesced, coalesced_ring_page(vm)); /* COM1 writes without exits */
+	coalesced_setup(vm->fd, &vm->coalesced, coalesced_ring_page(vm)); /* COM1 writes without exits */
 }
 
 void vm_defer_teardown(struct vm *vm)
@@ -151,7 +152,8 @@ void vm_destroy(struct vm *vm)
 		vcpu_destroy(&vm->vcpus[i]);
 	free(vm->vcpus);
 	vm->vcpus = NULL;
-	irq_free(vm);
+	irq_free(vm->irq);
+	vm->irq = NULL;
 	free(vm->ioapic);
 	vm->ioapic = NULL;
 	if (vm->fd > 0)

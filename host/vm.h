@@ -11,8 +11,8 @@
 #include "guest_cpuid.h"
 #include "kvm.h"
 #include "mem.h"
+#include "vcpu.h"
 
-struct vcpu;
 struct irq_routes;
 struct ioapic;
 
@@ -31,6 +31,7 @@ struct vm {
 	enum cpu_vendor vendor;
 	int ncpus;
 	struct vcpu *vcpus;
+	struct vcpu_env vcpu_env;  /* what each vCPU needs of this VM */
 	uint32_t tsc_khz;
 	int mce_banks;            /* 0: machine checks not set up */
 	struct irq_routes *irq;   /* irq.c: GSI routes, irqfds */

@@ -7,7 +7,8 @@ Checked: the version line comes first; every (sub)test block has one plan `1..N`
 results; results `ok N name [# DIRECTIVE reason]` are numbered 1, 2, ... and there are N of them;
 a nested block is indented by exactly two more spaces, starts with its own version line and is
 followed by its result line at the parent's level (named as its `# Subtest:` line says);
-diagnostics `# ...` only at the level of the block they are in; no blank or unknown lines.
+diagnostics `# ...` only at the level of the block they are in; no blank or unknown lines; no
+character other than newline that Unicode-aware readers take for a line break (NEL, LS, PS, ...).
 """
 import re
 import sys
@@ -104,9 +105,15 @@ class Checker:
         return self.errors
 
 
+# Characters that end a line for Unicode-aware readers (Python's str.splitlines among them).
+LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def check(text):
     """The list of problems in `text` (empty when it is valid KTAP)."""
-    return Checker(text).run()
+    breaks = [f"line {n}: line break U+{ord(c):04X} inside a line: {line!r}"
+              for n, line in enumerate(text.split("\n"), 1) for c in line if c in LINE_BREAKS]
+    return breaks + Checker(text).run()
 
 
 def main():

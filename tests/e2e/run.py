@@ -34,6 +34,8 @@ def parse_args(argv):
     p.add_argument("--drop-re", action="append", default=[],
                    help="drop stdout lines matching this before --stdout-is (host-specific lines)")
     p.add_argument("--stderr-is", help="exact stderr")
+    p.add_argument("--stderr-max", action="append", default=[], metavar="KEY=N",
+                   help="stderr must say KEY=value with value <= N (e.g. --stats' rss_kib)")
     p.add_argument("--ktap", action="store_true", help="stdout must be valid KTAP")
     p.add_argument("--json", action="store_true", help="stdout must be one JSON document")
     p.add_argument("--json-suite", action="append", default=[], help="with --json: a suite of this name")
@@ -88,6 +90,11 @@ def check(args, status, out, err, image):
     for r in args.stderr_re:
         if not re.search(rex(r), err, re.M):
             problems.append(f"stderr does not match /{rex(r)}/")
+    for limit in args.stderr_max:
+        key, _, most = limit.partition("=")
+        m = re.search(rf"\b{re.escape(key)}=(\d+)", err)
+        if not m or int(m.group(1)) > int(most):
+            problems.append(f"stderr: {key}={m.group(1) if m else '(missing)'}, expected at most {most}")
     kept = "".join(line for line in out.splitlines(True) if not any(re.search(d, line) for d in args.drop_re))
     if args.stdout_is is not None and kept != lit(args.stdout_is):
         problems.append(f"stdout is not exactly {lit(args.stdout_is)!r}")

@@ -23,13 +23,14 @@ void fix_init(struct pvfix *fx, enum report_format fmt)
 	fx->mem = (struct guest_mem){ .hva = ram, .size = FIX_RAM };
 	fx->out = open_memstream(&fx->buf, &fx->len);
 	report_init(&fx->report, fmt, fx->out, NULL, "test.elf");
-	fx->ctx = (struct pv_ctx){ .mem = &fx->mem, .report = &fx->report, .ncpus = 1 };
+	fx->session = (struct session){ .mem = &fx->mem, .report = &fx->report };
 	fx->next_string = FIX_STRINGS;
 	fx->next_test = FIX_TESTS;
 }
 
 void fix_free(struct pvfix *fx)
 {
+	session_free(&fx->session);
 	report_free(&fx->report);
 	fclose(fx->out);
 	free(fx->buf);
@@ -68,7 +69,7 @@ struct pv_msg *fix_msg(struct pvfix *fx, uint64_t gpa, uint16_t cmd, uint64_t ar
 
 enum pv_action fix_out(struct pvfix *fx, uint64_t gpa)
 {
-	return pv_port_out(&fx->ctx, 0, gpa);
+	return session_port_out(&fx->session, 0, gpa);
 }
 
 enum pv_action fix_send(struct pvfix *fx, uint16_t cmd, uint64_t arg0, const char *name,

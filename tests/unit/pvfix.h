@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include "abi/pvport.h"
-#include "pvport.h"
 #include "report.h"
+#include "session.h"
 
 #define FIX_RAM      0x100000ull  /* 1 MiB of guest RAM */
 #define FIX_MSG      0x1000ull    /* the default message block */
@@ -29,7 +29,7 @@ struct fix_suite {
 struct pvfix {
 	struct guest_mem mem;
 	struct report report;
-	struct pv_ctx ctx;
+	struct session session;
 	FILE *out;
 	char *buf;
 	size_t len;

@@ -9,8 +9,10 @@
 
 #include "pvfix.h"
 
-/* Everything a guest may put in a text field: quotes, markup, control bytes, UTF-8 and not. */
-#define NASTY "quote \" backslash \\ lt < amp & ctl \x01 tab \t cr \r newline \n utf8 \xc2\xb5s bad \xff\xfe end"
+/* Everything a guest may put in a text field: quotes, markup, control bytes, UTF-8 and not,
+ * UTF-8 that is no XML character (U+FFFE, U+FFFF) and Unicode line breaks (NEL, LS, PS). */
+#define NASTY "quote \" backslash \\ lt < amp & ctl \x01 tab \t cr \r newline \n utf8 \xc2\xb5s bad \xff\xfe " \
+	"nonchar \xef\xbf\xbe\xef\xbf\xbf nel \xc2\x85 ls \xe2\x80\xa8 ps \xe2\x80\xa9 end"
 
 static void mixed(struct pvfix *fx)
 {

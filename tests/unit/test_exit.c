@@ -35,7 +35,7 @@ static void setup(void)
 	fix_init(&fx, FMT_KTAP);
 	sink = open_memstream(&sink_buf, &sink_len);
 	serial_init(&serial, sink);
-	ectx = (struct exit_ctx){ .cpu = 0, .pv = &fx.ctx, .serial = &serial, .run_size = RUN_SIZE };
+	ectx = (struct exit_ctx){ .cpu = 0, .session = &fx.session, .report = &fx.report, .serial = &serial, .run_size = RUN_SIZE };
 }
 
 static void teardown(void)

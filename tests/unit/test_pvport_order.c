@@ -178,11 +178,38 @@ static void test_hello_done_order(void)
 			 top("HELLO sent twice", PV_CMD_HELLO), "HELLO twice");
 }
 
+/* With --list (and irqlab check's launch_plan, which takes the plan over), a second HELLO (from
+ * another vCPU: the first stops its sender) printed the list twice or leaked the first plan.
+ * It is a protocol error there too, and nothing is listed. LeakSanitizer checks the rest. */
+static void test_hello_twice_listing(void)
+{
+	struct plan out = { 0 };
+
+	fix_init(&fx, FMT_JSON);
+	fx.session.list = true;
+	is_int(fix_hello(&fx, fix_std, 2), PV_STOP, "--list: the first HELLO stops the run");
+	is_int(fix_hello(&fx, fix_std, 2), PV_STOP, "--list: a second HELLO stops it too");
+	ok(!session_finish_list(&fx.session, NULL), "--list: nothing is listed after a protocol error");
+	is_int(report_finish(&fx.report), 3, "--list, HELLO twice: exit status 3");
+	like_str(fix_output(&fx), "\"crash\": \"protocol: HELLO sent twice (cpu 0, block 0x1000, command 1)\"",
+		 "--list --format json, HELLO twice: one JSON document naming the error");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_KTAP);
+	fx.session.list = true;
+	fix_hello(&fx, fix_std, 2);
+	fix_hello(&fx, fix_std + 1, 1);
+	ok(!session_finish_list(&fx.session, &out) && out.suites == NULL,
+	   "launch_plan's hand-over: no plan after HELLO twice (the first one is freed, not leaked)");
+	fix_free(&fx);
+}
+
 int main(void)
 {
 	test_result_without_test();
 	test_suite_order();
 	test_test_order();
 	test_hello_done_order();
+	test_hello_twice_listing();
 	return done_testing();
 }

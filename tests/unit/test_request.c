@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Guest requests checked before anything reaches KVM: MSI address/data (irq_msi_check), machine
  * check requests (mce_check on a hand-made VM), --inject-mce specs (mce_parse_spec), and
- * request_dispatch's answers: -PV_ENOSYS without a VM, -PV_EINVAL plus a `# host: refused`
+ * req_serve's answers: -PV_ENOSYS without a VM, -PV_EINVAL plus a `# host: refused`
  * line for a refused request, after which the run goes on. The hand-made VM has no KVM behind
  * it (fd -1, no routes, idle vCPUs): a request that got past its checks would come back as
  * something other than -PV_EINVAL, or crash the test. */
@@ -19,25 +19,33 @@
 
 #define VAL (1ull << 63)
 
+/* irq_msi_check's verdict as text: NULL when accepted, else its reason. */
+static const char *msi_check(uint64_t addr, uint32_t data)
+{
+	static struct reason why;
+
+	return irq_msi_check(addr, data, &why) < 0 ? why.text : NULL;
+}
+
 static void test_msi_check(void)
 {
 	static const uint32_t good_dm[] = { 0, 1, 2, 4, 5, 7 };
 	bool all_good = true;
 
-	ok(irq_msi_check(0xFEE00000, 0x30) == NULL, "MSI 0xFEE00000/0x30 accepted");
-	ok(irq_msi_check(0xFEEFF00C, 0xC131) == NULL, "MSI with destination, RH, DM and level bits accepted");
+	ok(msi_check(0xFEE00000, 0x30) == NULL, "MSI 0xFEE00000/0x30 accepted");
+	ok(msi_check(0xFEEFF00C, 0xC131) == NULL, "MSI with destination, RH, DM and level bits accepted");
 	for (size_t i = 0; i < sizeof(good_dm) / sizeof(good_dm[0]); i++)
-		all_good &= irq_msi_check(0xFEE01000, good_dm[i] << 8 | 0x40) == NULL;
+		all_good &= msi_check(0xFEE01000, good_dm[i] << 8 | 0x40) == NULL;
 	ok(all_good, "delivery modes 0, 1, 2, 4, 5, 7 accepted");
-	like_str(irq_msi_check(0x1FEE00000ull, 0x30), "not 0xFEExxxxx", "address bits above 31 refused");
-	like_str(irq_msi_check(0xFEE0000000000000ull, 0x30), "not 0xFEExxxxx", "address 0xFEE in the upper dword refused");
-	like_str(irq_msi_check(0xFED00000, 0x30), "not 0xFEExxxxx", "address 0xFEDxxxxx refused");
-	like_str(irq_msi_check(0xFEF00000, 0x30), "not 0xFEExxxxx", "address 0xFEFxxxxx refused");
-	like_str(irq_msi_check(0, 0x30), "not 0xFEExxxxx", "address 0 refused");
-	like_str(irq_msi_check(0xFEE00000, 0x330), "reserved delivery mode", "delivery mode 3 refused");
-	like_str(irq_msi_check(0xFEE00000, 0x630), "reserved delivery mode", "delivery mode 6 refused");
-	like_str(irq_msi_check(0xFEE00000, 0x10030), "above 15", "data bit 16 refused");
-	like_str(irq_msi_check(0xFEE00000, 0x80000030), "above 15", "data bit 31 refused");
+	like_str(msi_check(0x1FEE00000ull, 0x30), "not 0xFEExxxxx", "address bits above 31 refused");
+	like_str(msi_check(0xFEE0000000000000ull, 0x30), "not 0xFEExxxxx", "address 0xFEE in the upper dword refused");
+	like_str(msi_check(0xFED00000, 0x30), "not 0xFEExxxxx", "address 0xFEDxxxxx refused");
+	like_str(msi_check(0xFEF00000, 0x30), "not 0xFEExxxxx", "address 0xFEFxxxxx refused");
+	like_str(msi_check(0, 0x30), "not 0xFEExxxxx", "address 0 refused");
+	like_str(msi_check(0xFEE00000, 0x330), "reserved delivery mode", "delivery mode 3 refused");
+	like_str(msi_check(0xFEE00000, 0x630), "reserved delivery mode", "delivery mode 6 refused");
+	like_str(msi_check(0xFEE00000, 0x10030), "above 15", "data bit 16 refused");
+	like_str(msi_check(0xFEE00000, 0x80000030), "above 15", "data bit 31 refused");
 }
 
 /* Only what mce_check reads: the vCPU and bank counts. */
@@ -51,7 +59,9 @@ static const char *check_mce(int ncpus, int banks, uint32_t cpu, uint32_t bank, 
 	struct vm vm = mce_vm(ncpus, banks);
 	struct mce_inject m = { .cpu = cpu, .bank = bank, .status = status };
 
-	return mce_check(&vm, &m);
+	static struct reason why;
+
+	return mce_check(&vm, &m, &why) < 0 ? why.text : NULL;
 }
 
 static void test_mce_check(void)
@@ -143,15 +153,16 @@ static int request(uint64_t req, uint64_t a1, uint64_t a2, uint64_t a3, enum pv_
 static void test_dispatch_without_vm(void)
 {
 	uint64_t arg[PV_ARGS] = { PV_REQ_NOP };
+	struct reason why = { "" };
 
 	fix_init(&fx, FMT_KTAP);
-	is_int(request_dispatch(&fx.ctx, 0, arg), 0, "no VM: NOP answers 0");
+	is_int(req_serve(NULL, 0, arg, &why), 0, "no VM: NOP answers 0");
 	arg[0] = PV_REQ_MCE_INJECT;
-	is_int(request_dispatch(&fx.ctx, 0, arg), -PV_ENOSYS, "no VM: MCE injection is -PV_ENOSYS");
+	is_int(req_serve(NULL, 0, arg, &why), -PV_ENOSYS, "no VM: MCE injection is -PV_ENOSYS");
 	arg[0] = PV_REQ_MSI_SIGNAL;
-	is_int(request_dispatch(&fx.ctx, 0, arg), -PV_ENOSYS, "no VM: MSI signal is -PV_ENOSYS");
+	is_int(req_serve(NULL, 0, arg, &why), -PV_ENOSYS, "no VM: MSI signal is -PV_ENOSYS");
 	arg[0] = PV_REQ_COUNT;
-	is_int(request_dispatch(&fx.ctx, 0, arg), -PV_ENOSYS, "request PV_REQ_COUNT is -PV_ENOSYS");
+	is_int(req_serve(NULL, 0, arg, &why), -PV_ENOSYS, "request PV_REQ_COUNT is -PV_ENOSYS");
 	is_str(fix_output(&fx), "", "no VM: nothing printed");
 	fix_free(&fx);
 }
@@ -188,7 +199,8 @@ static void test_refusals(void)
 		char want[256];
 
 		fix_init(&fx, FMT_KTAP);
-		fx.ctx.vm = &vm;
+		fx.session.req = &req_ops;
+		fx.session.req_opaque = &vm;
 		snprintf(want, sizeof(want), "KTAP version 1\n# %s\n", r->line);
 		is_int(request(r->req, r->a1, r->a2, r->a3, &act), -PV_EINVAL, "refused (%s): -PV_EINVAL", r->line);
 		is_int(act, PV_CONTINUE, "refused (%s): the run goes on", r->line);
@@ -204,7 +216,8 @@ static void test_mce_refusals(void)
 
 	vm.vcpus = vcpus;
 	fix_init(&fx, FMT_KTAP);
-	fx.ctx.vm = &vm;
+	fx.session.req = &req_ops;
+	fx.session.req_opaque = &vm;
 	is_int(request(PV_REQ_MCE_INJECT, 2, VAL, 0, &act), -PV_EINVAL, "MCE to cpu 2 of 2: -PV_EINVAL");
 	is_int(request(PV_REQ_MCE_INJECT, 1 | 10ull << 32, VAL, 0, &act), -PV_EINVAL, "MCE to bank 10 of 10: -PV_EINVAL");
 	is_int(request(PV_REQ_MCE_INJECT, 1 | 9ull << 32, 0x135, 0, &act), -PV_EINVAL, "MCE without VAL: -PV_EINVAL");

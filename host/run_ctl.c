@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* The run's stop flag (run_ctl.h). */
+#include "run_ctl.h"
+
+void run_request_stop(struct run_ctl *ctl)
+{
+	pthread_mutex_lock(&ctl->lock);
+	ctl->stopping = true;
+	pthread_cond_broadcast(&ctl->cond);
+	pthread_mutex_unlock(&ctl->lock);
+}
+
+bool run_stopping(struct run_ctl *ctl)
+{
+	return __atomic_load_n(&ctl->stopping, __ATOMIC_ACQUIRE);
+}

@@ -1,0 +1,18 @@
+; SPDX-License-Identifier: MIT
+; HELLO twice: a protocol error in every mode. (With --list the first HELLO already stops this
+; vCPU: the list is printed once; a second vCPU's HELLO is covered by test_pvport_order.)
+bits 64
+%include "pvguest.inc"
+section .text
+global _start64
+_start64:
+	HELLO
+	HELLO
+	SEND PV_CMD_DONE, 0, 0, 0
+	HALT_FOREVER
+
+section .data
+SUITE2 s_demo, t_one, t_two
+s_demo: db "demo", 0
+t_one:  db "one", 0
+t_two:  db "two", 0
