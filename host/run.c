@@ -17,7 +17,7 @@
 void run_request_stop(struct run_ctl *ctl)
 {
 	pthread_mutex_lock(&ctl->lock);
-	ctl->stopping = true;
+	__atomic_store_n(&ctl->stopping, true, __ATOMIC_RELEASE); /* vCPUs read it without the lock */
 	pthread_cond_broadcast(&ctl->cond);
 	pthread_mutex_unlock(&ctl->lock);
 }
@@ -61,7 +61,8 @@ static void start_threads(struct vm *vm, const struct exit_ctx *devices, struct 
 			errno = err;
 			die_errno(EXIT_USAGE, "cannot start the thread of vCPU %d", i);
 		}
-		v->started = true;
+		/* vcpu_call() reads `started`, then `thread`, from other threads (the injector) */
+		__atomic_store_n(&v->started, true, __ATOMIC_RELEASE);
 	}
 	pthread_attr_destroy(&attr);
 }
@@ -93,7 +94,7 @@ static void stop_threads(struct vm *vm, struct run_ctl *ctl)
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		if (!v->started)
+		if (!__atomic_load_n(&v->started, __ATOMIC_ACQUIRE))
 			continue;
 		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
 		pthread_kill(v->thread, KICK_SIGNAL);
