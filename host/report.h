@@ -12,6 +12,8 @@
 #include "plan.h"
 #include "platform.h"
 
+struct reason;
+
 /* FMT_NONE: multiboot kernels own stdout; irqlab only says on stderr how a run crashed. */
 enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
 
@@ -70,6 +72,7 @@ int report_finish(struct report *r);
 void report_write_json(const struct report *r, FILE *f, int status);
 /* One JSON string literal, escaped (also used by pvport.c's --list --format json). */
 void report_json_str(FILE *f, const char *s);
-int report_write_junit(const struct report *r, const char *path);
+/* 0, or a negative errno with `why` filled: the file could not be opened or written whole. */
+int report_write_junit(const struct report *r, const char *path, struct reason *why);
 
 #endif

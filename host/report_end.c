@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report_ktap.h"
+#include "report_totals.h"
 #include "util.h"
 
 /* A crash before HELLO: the whole run is one test named "boot". */
@@ -77,7 +78,8 @@ static int exit_status(const struct report *r)
 				continue;
 			ran++;
 			skipped += test->outcome == OUT_SKIP;
-			failed += test->outcome == OUT_FAIL || test->outcome == OUT_NOT_RUN;
+			failed += test->outcome == OUT_FAIL || test->outcome == OUT_NOT_RUN ||
+				  test->outcome == OUT_XPASS;
 			xfailed += test->outcome == OUT_XFAIL;
 		}
 	/* The guest's DONE status counts the failures it saw, which include those the platform's
@@ -90,6 +92,8 @@ static int exit_status(const struct report *r)
 int report_finish(struct report *r)
 {
 	char why[PV_TEXT_MAX + 32];
+	struct report_totals totals;
+	struct reason fail;
 	int status;
 
 	pthread_mutex_lock(&r->lock);
@@ -105,10 +109,15 @@ int report_finish(struct report *r)
 	}
 	ktap_skip_suites(r, r->plan.nsuites, why);
 	status = exit_status(r);
+	totals_of_plan(&totals, &r->plan);
+	if (ktap_on(r))
+		totals_ktap_line(r->out, &totals);
+	if (r->junit_path && report_write_junit(r, r->junit_path, &fail) < 0) {
+		warnx("%s", fail.text);  /* the run's record is incomplete: never exit 0 */
+		status = EXIT_OUTPUT;
+	}
 	if (r->fmt == FMT_JSON)
 		report_write_json(r, r->out, status);
-	if (r->junit_path && report_write_junit(r, r->junit_path) < 0)
-		warnx("%s: cannot write JUnit report", r->junit_path);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
 	return status;

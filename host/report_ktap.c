@@ -58,9 +58,11 @@ void ktap_test_line(struct report *r, const struct plan_test *t)
 {
 	static const char *const directive[] = {
 		[OUT_SKIP] = "SKIP", [OUT_XFAIL] = "XFAIL", [OUT_ERROR] = "ERROR",
-		[OUT_TIMEOUT] = "TIMEOUT", [OUT_NOT_RUN] = "SKIP",
+		[OUT_TIMEOUT] = "TIMEOUT", [OUT_NOT_RUN] = "ERROR",
 	};
-	/* kselftest prints an expected failure as "ok N name # XFAIL". */
+	/* kselftest prints an expected failure as "ok N name # XFAIL". A test the run's end kept
+	 * from running is "not ok ... # ERROR not run: why": never SKIP, which TAP consumers and
+	 * dashboards count as "this environment cannot run it" (docs/results.md). */
 	bool ok = t->outcome == OUT_PASS || t->outcome == OUT_SKIP || t->outcome == OUT_XFAIL;
 
 	fprintf(r->out, INDENT "%sok %d %s", ok ? "" : "not ", ++r->ktap_test_no, t->name);

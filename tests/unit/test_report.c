@@ -13,6 +13,8 @@
 #define HDR  "KTAP version 1\n1..2\n"
 #define ALPHA "  KTAP version 1\n  # Subtest: alpha\n  1..2\n"
 #define BETA "  KTAP version 1\n  # Subtest: beta\n  1..1\n"
+/* kselftest's closing line: pass fail xfail xpass skip error */
+#define TOT(p, f, x, xp, s, e) "# Totals: pass:" #p " fail:" #f " xfail:" #x " xpass:" #xp " skip:" #s " error:" #e "\n"
 
 static struct pvfix fx;
 
@@ -45,7 +47,7 @@ static void test_exit_statuses(void)
 	fix_hello(&fx, fix_std, 0);
 	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
 	is_int(report_finish(&fx.report), 0, "exit status: empty plan -> 0");
-	is_str(fix_output(&fx), "KTAP version 1\n1..0\n", "empty plan: KTAP 1..0");
+	is_str(fix_output(&fx), "KTAP version 1\n1..0\n" TOT(0, 0, 0, 0, 0, 0), "empty plan: KTAP 1..0, zero totals");
 	fix_free(&fx);
 }
 
@@ -56,7 +58,7 @@ static void test_outcome_lines(void)
 	is_int(report_finish(&fx.report), 1, "xfail/skip/fail: exit status 1");
 	is_str(fix_output(&fx),
 	       HDR ALPHA "  ok 1 one # XFAIL reason one\n  ok 2 two # SKIP reason two\nok 1 alpha\n"
-	       BETA "  # reason three\n  not ok 1 three\nnot ok 2 beta\n",
+	       BETA "  # reason three\n  not ok 1 three\nnot ok 2 beta\n" TOT(0, 1, 1, 0, 1, 0),
 	       "xfail is ok # XFAIL, skip is ok # SKIP, fail prints its diagnostic first");
 	fix_free(&fx);
 
@@ -77,9 +79,9 @@ static void test_not_run(void)
 	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
 	is_int(report_finish(&fx.report), 1, "selected tests never run: exit status 1");
 	is_str(fix_output(&fx),
-	       HDR ALPHA "  ok 1 one\n  not ok 2 two # SKIP not run: the guest did not run this test\n"
+	       HDR ALPHA "  ok 1 one\n  not ok 2 two # ERROR not run: the guest did not run this test\n"
 	       "not ok 1 alpha\n"
-	       BETA "  not ok 1 three # SKIP not run: the guest ended before it\nnot ok 2 beta\n",
+	       BETA "  not ok 1 three # ERROR not run: the guest ended before it\nnot ok 2 beta\n" TOT(1, 0, 0, 0, 0, 2),
 	       "unrun test and unstarted suite reported as not run");
 	fix_free(&fx);
 }
@@ -96,8 +98,8 @@ static void test_crash_mid_test(void)
 	is_int(report_finish(&fx.report), 3, "crash mid-test: exit status 3");
 	is_str(fix_output(&fx),
 	       HDR ALPHA "  not ok 1 one # ERROR " TF "\n  # RIP=0x101000 RSP=0x7fff0\n  # RAX=0x0\n"
-	       "  not ok 2 two # SKIP not run: " TF "\nnot ok 1 alpha\n"
-	       BETA "  not ok 1 three # SKIP not run: " TF "\nnot ok 2 beta\n",
+	       "  not ok 2 two # ERROR not run: " TF "\nnot ok 1 alpha\n"
+	       BETA "  not ok 1 three # ERROR not run: " TF "\nnot ok 2 beta\n" TOT(0, 0, 0, 0, 0, 3),
 	       "crash mid-test: ERROR line, then its registers, the rest not run; second crash ignored");
 	fix_free(&fx);
 }
@@ -107,14 +109,14 @@ static void test_crash_before_hello(void)
 	fix_init(&fx, FMT_KTAP);
 	report_crash(&fx.report, OUT_ERROR, TF, REGS);
 	is_int(report_finish(&fx.report), 3, "crash before HELLO: exit status 3");
-	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # ERROR " TF "\n# RIP=0x101000 RSP=0x7fff0\n# RAX=0x0\n",
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # ERROR " TF "\n# RIP=0x101000 RSP=0x7fff0\n# RAX=0x0\n" TOT(0, 0, 0, 0, 0, 1),
 	       "crash before HELLO: one test named boot, registers after it");
 	fix_free(&fx);
 
 	fix_init(&fx, FMT_KTAP);
 	report_crash(&fx.report, OUT_TIMEOUT, TO, "cpu 0: RIP=0x100000 runnable");
 	is_int(report_finish(&fx.report), 3, "timeout before HELLO: exit status 3");
-	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # TIMEOUT " TO "\n# cpu 0: RIP=0x100000 runnable\n",
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # TIMEOUT " TO "\n# cpu 0: RIP=0x100000 runnable\n" TOT(0, 0, 0, 0, 0, 1),
 	       "timeout before HELLO: boot # TIMEOUT");
 	fix_free(&fx);
 }
@@ -127,7 +129,7 @@ static void test_timeout_and_between(void)
 	fix_send(&fx, PV_CMD_TEST, 0, "three", NULL);
 	report_crash(&fx.report, OUT_TIMEOUT, TO, NULL);
 	is_int(report_finish(&fx.report), 3, "timeout mid-test: exit status 3");
-	is_str(fix_output(&fx), "KTAP version 1\n1..1\n" BETA "  not ok 1 three # TIMEOUT " TO "\nnot ok 1 beta\n",
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\n" BETA "  not ok 1 three # TIMEOUT " TO "\nnot ok 1 beta\n" TOT(0, 0, 0, 0, 0, 1),
 	       "timeout mid-test: # TIMEOUT on the running test");
 	fix_free(&fx);
 
@@ -141,7 +143,7 @@ static void test_timeout_and_between(void)
 	is_int(report_finish(&fx.report), 3, "crash between suites: exit status 3");
 	is_str(fix_output(&fx),
 	       HDR ALPHA "  ok 1 one\n  ok 2 two\nok 1 alpha\n# " TF "\n"
-	       BETA "  not ok 1 three # SKIP not run: " TF "\nnot ok 2 beta\n",
+	       BETA "  not ok 1 three # ERROR not run: " TF "\nnot ok 2 beta\n" TOT(2, 0, 0, 0, 0, 1),
 	       "crash between suites: top-level diagnostic, next suite not run");
 	fix_free(&fx);
 }
