@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* How a run ends: a crash (the first one wins), the end-of-run closing of open suites and
  * tests that never ran, the exit status, and the JSON/JUnit files. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,20 @@ static int exit_status(const struct report *r)
 	return ran && skipped == ran ? EXIT_SKIP : EXIT_PASS;
 }
 
+/* Did the KTAP/JSON destination take every line? A report that was not written whole fails
+ * the run (EXIT_OUTPUT), with one line that says why. Lock held. */
+static int check_out(struct report *r, int status)
+{
+	int flushed = fflush(r->out), err = errno;
+
+	if (!flushed && !ferror(r->out))
+		return status;
+	warnx("cannot write the report to %s: %s", r->out == stdout ? "stdout" : "its destination",
+	      flushed ? strerror(err) : "a write failed");
+	clearerr(r->out);  /* said once: main()'s last check of stdout stays quiet */
+	return EXIT_OUTPUT;
+}
+
 int report_finish(struct report *r)
 {
 	char why[PV_TEXT_MAX + 32];
@@ -118,7 +133,7 @@ int report_finish(struct report *r)
 	}
 	if (r->fmt == FMT_JSON)
 		report_write_json(r, r->out, status);
-	fflush(r->out);
+	status = check_out(r, status);
 	pthread_mutex_unlock(&r->lock);
 	return status;
 }
