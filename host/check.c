@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "check.h"
 
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "kvm.h"
 #include "launch.h"
 #include "report.h"
+#include "signals.h"
 #include "util.h"
 
 #define CHECK_SUITE       "check"
@@ -24,6 +27,7 @@ struct job {
 	const char *test;              /* suite.test */
 	pid_t pid;
 	int fd;
+	bool done;                     /* its result arrived (false: interrupted first) */
 	struct launch_result res;
 };
 
@@ -37,6 +41,7 @@ static void job_start(struct job *j, const struct opts *o)
 		struct launch_result res;
 
 		close(fds[0]);
+		signals_after_fork();  /* its own signals must not wake the parent's poll */
 		launch_one_test(o, j->test, &res);
 		_exit(write(fds[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
@@ -44,10 +49,31 @@ static void job_start(struct job *j, const struct opts *o)
 	j->fd = fds[0];
 }
 
+/* Wait for the worker's result, or for SIGINT/SIGTERM/SIGHUP: false if a signal came first. */
+static bool job_wait(const struct job *j)
+{
+	struct pollfd p[2] = { { .fd = j->fd, .events = POLLIN }, { .fd = signals_fd(), .events = POLLIN } };
+
+	while (!signals_caught()) {
+		if (poll(p, p[1].fd >= 0 ? 2 : 1, 100) > 0 && p[0].revents)
+			return true;
+	}
+	return false;
+}
+
+/* An interrupted run: the workers still running die with it (their VMs' results are moot). */
+static void job_kill(struct job *j)
+{
+	kill(j->pid, SIGKILL);
+	close(j->fd);
+	waitpid(j->pid, NULL, 0);
+}
+
 static void job_finish(struct job *j)
 {
 	ssize_t n = read(j->fd, &j->res, sizeof(j->res));
 
+	j->done = true;
 	close(j->fd);
 	waitpid(j->pid, NULL, 0);
 	if (n != sizeof(j->res)) {
@@ -57,14 +83,19 @@ static void job_finish(struct job *j)
 	}
 }
 
-/* Run every job, CHECK_WORKERS at a time, keeping their order. */
+/* Run every job, CHECK_WORKERS at a time, keeping their order, until a stop signal. */
 static void run_jobs(struct job *jobs, int n, const struct opts *o)
 {
-	for (int started = 0, done = 0; done < n;) {
+	int started = 0, done = 0;
+
+	while (done < n && !signals_caught()) {
 		while (started < n && started - done < CHECK_WORKERS)
 			job_start(&jobs[started++], o);
-		job_finish(&jobs[done++]);
+		if (job_wait(&jobs[done]))
+			job_finish(&jobs[done++]);
 	}
+	while (done < started)
+		job_kill(&jobs[done++]);
 }
 
 static struct plan_suite suite_of(const char *name, int ntests)
@@ -147,27 +178,58 @@ static void print_table(struct report *r, const struct plan_suite *checks, const
 	}
 }
 
-/* The image's check.* tests, and one probe run for the CPL0 question. */
+/* The probe run for the CPL0 question first (jobs[0]), then the image's check.* tests. A stop
+ * signal while the image's table is read leaves no checks: the report says it was interrupted. */
 static int collect_jobs(const struct opts *o, struct plan *image, struct job **jobs, char ***names)
 {
 	const struct plan_suite *s = NULL;
 	int n = 0;
 
-	if (launch_plan(o, image) != EXIT_PASS)
+	if (launch_plan(o, image) != EXIT_PASS && !signals_caught())
 		die(EXIT_USAGE, "cannot read the image's test table");
-	for (int i = 0; i < image->nsuites; i++)
+	for (int i = 0; i < image->nsuites && !signals_caught(); i++)
 		if (!strcmp(image->suites[i].name, CHECK_SUITE))
 			s = &image->suites[i];
 	n = s ? s->ntests : 0;
 	*jobs = xcalloc((size_t)n + 1, sizeof(**jobs));
 	*names = xcalloc((size_t)n + 1, sizeof(**names));
+	(*jobs)[0].test = "apic.version"; /* the probe: a short, harmless run */
 	for (int i = 0; i < n; i++) {
 		(*names)[i] = xcalloc(1, 2 * PV_NAME_MAX + 2);
 		snprintf((*names)[i], 2 * PV_NAME_MAX + 2, CHECK_SUITE ".%s", s->tests[i].name);
-		(*jobs)[i].test = (*names)[i];
+		(*jobs)[i + 1].test = (*names)[i];
 	}
-	(*jobs)[n].test = "apic.version"; /* the probe: a short, harmless run */
 	return n;
+}
+
+/* The report from the jobs' results, as far as they got: at the first job a stop signal kept
+ * from finishing, the run is recorded as interrupted and report_finish() marks the rest. */
+static void report_jobs(struct report *r, struct kvm *kvm, const struct cpu_facts *cf,
+			const struct job *jobs, int n)
+{
+	const struct job *checks = jobs + 1;
+
+	report_suite_begin(r, 0);
+	print_facts(r, kvm, cf);
+	if (!jobs[0].done) {
+		report_interrupted(r, signals_caught());
+		return;
+	}
+	cpl0_native(r, &jobs[0]);
+	report_suite_end(r, 0);
+	if (!n)
+		return;
+	report_suite_begin(r, 1);
+	for (int i = 0; i < n; i++) {
+		if (!checks[i].done) {
+			report_interrupted(r, signals_caught());
+			return;
+		}
+		report_test_begin(r, i);
+		report_outcome(r, checks[i].res.outcome, checks[i].res.reason);
+	}
+	report_suite_end(r, 1);
+	print_table(r, &r->plan.suites[1], checks);
 }
 
 int check_main(const struct opts *o)
@@ -190,30 +252,19 @@ int check_main(const struct opts *o)
 	check_cpu_facts(kvm.supported_cpuid, &cf);
 	n = collect_jobs(&run, &image, &jobs, &names);
 	run_jobs(jobs, n + 1, &run);
-	plan.nsuites = plan.nselected = 2;
+	plan.nsuites = 2;
+	plan.nselected = n ? 2 : 1;   /* an image without checks: the host suite only */
 	plan.suites = xcalloc(2, sizeof(*plan.suites));
 	plan.suites[0] = suite_of("host", 1);
 	name_test(&plan.suites[0].tests[0], "cpl0_native");
 	plan.suites[1] = suite_of(CHECK_SUITE, n);
 	for (int i = 0; i < n; i++)
-		name_test(&plan.suites[1].tests[i], image.suites ? strchr(names[i], '.') + 1 : names[i]);
+		name_test(&plan.suites[1].tests[i], strchr(names[i], '.') + 1);
 	platform_load_default(&platform);
 	report_init(&r, o->fmt, stdout, o->junit, "irqlab check");
 	r.platform = &platform;
 	report_plan(&r, &plan);
-	report_suite_begin(&r, 0);
-	print_facts(&r, &kvm, &cf);
-	cpl0_native(&r, &jobs[n]);
-	report_suite_end(&r, 0);
-	if (n) {
-		report_suite_begin(&r, 1);
-		for (int i = 0; i < n; i++) {
-			report_test_begin(&r, i);
-			report_outcome(&r, jobs[i].res.outcome, jobs[i].res.reason);
-		}
-		report_suite_end(&r, 1);
-		print_table(&r, &r.plan.suites[1], jobs);
-	}
+	report_jobs(&r, &kvm, &cf, jobs, n);
 	status = report_finish(&r);
 	for (int i = 0; i < n; i++)
 		free(names[i]);

@@ -128,6 +128,8 @@ static int final_status(struct launch *l)
 
 	if (l->pv.usage_error)
 		return EXIT_USAGE;
+	if (l->multiboot && l->report.signo)  /* native guests: report_finish() says the same */
+		return 128 + l->report.signo;
 	if (l->pv.listed)
 		return EXIT_PASS;
 	if (l->multiboot && !l->report.hello_ns) {  /* a crash makes a plan too: HELLO decides */

@@ -12,6 +12,7 @@
 #include "check.h"
 #include "cli.h"
 #include "launch.h"
+#include "signals.h"
 #include "util.h"
 
 /* The report is the run's product: if stdout could not take all of it (a full disk, /dev/full, a
@@ -48,5 +49,6 @@ int main(int argc, char **argv)
 	struct opts o;
 
 	parse_args(&o, argc, argv);
+	signals_install();                      /* SIGINT/TERM/HUP close the report (signals.h) */
 	return close_stdout(o.check ? check_main(&o) : launch(&o, start_ns));
 }

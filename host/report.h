@@ -31,6 +31,7 @@ struct report {
 	int next_suite;            /* suites below this were started or given up */
 	int ktap_suite_no, ktap_test_no;
 	enum outcome crash;        /* OUT_NOT_RUN, OUT_ERROR or OUT_TIMEOUT */
+	int signo;                 /* the crash is "interrupted by <signal>": exit 128 + signo */
 	char *crash_summary;
 	uint64_t start_ns, hello_ns, end_ns; /* for --stats */
 };
@@ -61,6 +62,10 @@ void report_record_metric(struct report *r, const char *name, long long value, c
 /* The run ended abnormally: `how` is OUT_ERROR or OUT_TIMEOUT; `summary` one line for the
  * result's directive, `details` (may be NULL) diagnostic lines. The first crash wins. */
 void report_crash(struct report *r, enum outcome how, const char *summary, const char *details);
+
+/* A stop signal ended the run (signals.h): a crash "interrupted by SIGTERM" whose exit status
+ * is 128 + sig. Nothing changes if the run had already ended. */
+void report_interrupted(struct report *r, int sig);
 
 /* True once DONE or a crash has been reported. */
 bool report_ended(struct report *r);

@@ -8,6 +8,7 @@
 
 #include "report_ktap.h"
 #include "report_totals.h"
+#include "signals.h"
 #include "util.h"
 
 /* A crash before HELLO: the whole run is one test named "boot". */
@@ -22,6 +23,7 @@ static void crash_without_plan(struct report *r, enum outcome how, const char *s
 	suite->tests[0].selected = true;
 	suite->tests[0].outcome = how;
 	suite->tests[0].reason = xstrdup(summary);
+	suite->tests[0].start_ns = r->start_ns;
 	suite->tests[0].dur_ns = now_ns() - r->start_ns;
 	r->plan.suites = suite;
 	r->plan.nsuites = r->plan.nselected = 1;
@@ -65,10 +67,27 @@ void report_crash(struct report *r, enum outcome how, const char *summary, const
 	pthread_mutex_unlock(&r->lock);
 }
 
+void report_interrupted(struct report *r, int sig)
+{
+	char summary[64];
+	bool first;
+
+	pthread_mutex_lock(&r->lock);
+	first = r->crash == OUT_NOT_RUN && !r->done;
+	if (first)
+		r->signo = sig;
+	pthread_mutex_unlock(&r->lock);
+	snprintf(summary, sizeof(summary), "interrupted by %s", signals_name(sig));
+	if (first)  /* the vCPUs are stopped: nothing else can crash in between */
+		report_crash(r, OUT_ERROR, summary, NULL);
+}
+
 static int exit_status(const struct report *r)
 {
 	int ran = 0, skipped = 0, failed = 0, xfailed = 0;
 
+	if (r->signo)
+		return 128 + r->signo;
 	if (r->crash != OUT_NOT_RUN)
 		return EXIT_GUEST;
 	for (int s = 0; s < r->plan.nsuites; s++)
@@ -92,14 +111,14 @@ static int exit_status(const struct report *r)
 
 /* Did the KTAP/JSON destination take every line? A report that was not written whole fails
  * the run (EXIT_OUTPUT), with one line that says why. Lock held. */
-static int check_out(struct report *r, int status)
+static int check_out(struct report *r, int status, int earlier_errno)
 {
-	int flushed = fflush(r->out), err = errno;
+	int flushed = fflush(r->out), err = flushed ? errno : earlier_errno;
 
 	if (!flushed && !ferror(r->out))
 		return status;
 	warnx("cannot write the report to %s: %s", r->out == stdout ? "stdout" : "its destination",
-	      flushed ? strerror(err) : "a write failed");
+	      err ? strerror(err) : "a write failed");
 	clearerr(r->out);  /* said once: main()'s last check of stdout stays quiet */
 	return EXIT_OUTPUT;
 }
@@ -109,7 +128,7 @@ int report_finish(struct report *r)
 	char why[PV_TEXT_MAX + 32];
 	struct report_totals totals;
 	struct reason fail;
-	int status;
+	int status, out_err;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->crash != OUT_NOT_RUN)
@@ -127,13 +146,14 @@ int report_finish(struct report *r)
 	totals_of_plan(&totals, &r->plan);
 	if (ktap_on(r))
 		totals_ktap_line(r->out, &totals);
+	out_err = fflush(r->out) ? errno : 0;  /* KTAP is complete before JUnit (may block) starts */
 	if (r->junit_path && report_write_junit(r, r->junit_path, &fail) < 0) {
 		warnx("%s", fail.text);  /* the run's record is incomplete: never exit 0 */
 		status = EXIT_OUTPUT;
 	}
 	if (r->fmt == FMT_JSON)
 		report_write_json(r, r->out, status);
-	status = check_out(r, status);
+	status = check_out(r, status, out_err);
 	pthread_mutex_unlock(&r->lock);
 	return status;
 }

@@ -4,6 +4,7 @@
 
 #include "report.h"
 #include "report_totals.h"
+#include "signals.h"
 #include "util.h"
 
 void report_json_str(FILE *f, const char *s)
@@ -96,6 +97,11 @@ void report_write_json(const struct report *r, FILE *f, int status)
 	fprintf(f, ", \"exit_status\": %d, \"crash\": ", status);
 	if (r->crash_summary)
 		report_json_str(f, r->crash_summary);
+	else
+		fputs("null", f);
+	fputs(", \"interrupted\": ", f);
+	if (r->signo)
+		report_json_str(f, signals_name(r->signo));
 	else
 		fputs("null", f);
 	fputs(",\n  \"suites\": [", f);
