@@ -100,10 +100,28 @@ def check_boot(doc, xml):
     check_totals("boot", doc, xml, dict(tests=1, error=1, timeout=1))
 
 
+def check_verdicts(doc, xml):
+    """docs/results.md: one meaning per verdict in every format."""
+    if doc:
+        check(results_of(doc) == {"alpha": ["xfail", "xpass"], "beta": ["timeout"]}, "verdicts: json results")
+        check(doc["exit_status"] == 3 and doc["interrupted"] is None, "verdicts: exit_status 3, not interrupted")
+    if xml is not None:
+        one = xml.find("testsuite/testcase[@name='one']/skipped")
+        check(one is not None and one.get("message") ==
+              "expected failure: known defect of test/sig (t.expect): known broken", "verdicts: junit xfail keeps its reason")
+        two = xml.find("testsuite/testcase[@name='two']/failure")
+        check(two is not None and two.get("type") == "xpass" and two.get("message", "").startswith("unexpected pass: "),
+              "verdicts: junit unexpected pass is <failure type=xpass>")
+        three = xml.find("testsuite/testcase[@name='three']/error")
+        check(three is not None and three.get("type") == "timeout", "verdicts: junit timeout is <error type=timeout>")
+    check_totals("verdicts", doc, xml, dict(tests=3, xfail=1, xpass=1, error=1, timeout=1))
+
+
 def main():
     dump = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
-        for name, fn in (("mixed", check_mixed), ("crash", check_crash), ("boot", check_boot)):
+        for name, fn in (("mixed", check_mixed), ("crash", check_crash), ("boot", check_boot),
+                         ("verdicts", check_verdicts)):
             fn(*run(dump, name, tmp))
     print(f"1..{len(results)}")
     for i, (good, what) in enumerate(results, 1):

@@ -6,6 +6,7 @@
 
 #include "pvfix.h"
 #include "tap.h"
+#include "util.h"
 
 #define TF   "triple fault (KVM_EXIT_SHUTDOWN) on cpu 0 at RIP=0x101000"
 #define REGS "RIP=0x101000 RSP=0x7fff0\nRAX=0x0"
@@ -174,6 +175,67 @@ static void test_json_mode(void)
 	fix_free(&fx);
 }
 
+/* Known defects (platform.c, report.c apply_expectation): only the recorded failure text is
+ * excused, a pass of a recorded defect fails the run. */
+#define DEFECTS "platform test/*\nxfail alpha.one /expected 1, got [0-9]+/ one is known broken\n" \
+		"xfail beta.three /^triple fault/ three crashes here\n"
+#define KNOWN "known defect of test/sig (t.expect): "
+
+static struct platform plat;
+
+static void start_with_defects(void)
+{
+	struct reason why;
+
+	memset(&plat, 0, sizeof(plat));
+	is_int(platform_parse(&plat, "test/sig", DEFECTS, "t.expect", &why), 2, "two defects recorded");
+	fix_init(&fx, FMT_KTAP);
+	fx.report.platform = &plat;
+	fix_hello(&fx, fix_std, 2);
+	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+}
+
+static void test_expectations(void)
+{
+	start_with_defects();
+	fix_test(&fx, 0, "one", PV_FAIL, "expected 1, got 7");
+	fix_test(&fx, 1, "two", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_SUITE_END, 0, NULL, NULL);
+	fix_suite1(&fx, 1, "beta", 0, "three", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_DONE, PV_EXIT_FAIL, NULL, NULL);
+	is_int(report_finish(&fx.report), 1, "expectations: an unexpected pass fails the run");
+	like_str(fix_output(&fx), "  # expected 1, got 7\n  ok 1 one # XFAIL " KNOWN "one is known broken\n",
+		 "the recorded failure text -> XFAIL with the recorded reason");
+	like_str(fix_output(&fx), "  # unexpected pass: the defect recorded in t.expect for test/sig did not show: "
+		 "three crashes here\n  not ok 1 three\n", "a pass of a recorded defect -> not ok, said why");
+	is_int(fx.report.plan.suites[1].tests[0].outcome, OUT_XPASS, "... recorded as XPASS");
+	like_str(fix_output(&fx), TOT(1, 0, 1, 1, 0, 0), "totals count the xfail and the xpass");
+	fix_free(&fx);
+
+	start_with_defects();
+	fix_test(&fx, 0, "one", PV_FAIL, "never delivered");
+	is_int(fx.report.plan.suites[0].tests[0].outcome, OUT_FAIL, "another failure of a recorded test stays FAIL");
+	like_str(fix_output(&fx), "  # never delivered\n  # not the known defect: t.expect records /expected 1, got "
+		 "[0-9]+/ for test/sig, which this failure does not print\n  not ok 1 one\n",
+		 "... with a line saying the recorded pattern did not match");
+	fix_free(&fx);
+
+	start_with_defects();
+	fix_send(&fx, PV_CMD_TEST, 0, "one", NULL);
+	fix_send(&fx, PV_CMD_PRINT, 0, NULL, "test.c:9: expected 1, got 3");
+	fix_send(&fx, PV_CMD_RESULT, PV_FAIL, "one", NULL);
+	is_int(fx.report.plan.suites[0].tests[0].outcome, OUT_XFAIL, "the pattern is also searched in the log lines");
+	fix_free(&fx);
+
+	start_with_defects();
+	fix_send(&fx, PV_CMD_SUITE_END, 0, NULL, NULL);
+	fix_send(&fx, PV_CMD_SUITE, 1, "beta", NULL);
+	fix_send(&fx, PV_CMD_TEST, 0, "three", NULL);
+	report_outcome(&fx.report, OUT_ERROR, TF);
+	is_int(fx.report.plan.suites[1].tests[0].outcome, OUT_XFAIL, "an isolated crash with the recorded text -> XFAIL");
+	fix_free(&fx);
+}
+
 int main(void)
 {
 	test_exit_statuses();
@@ -184,5 +246,6 @@ int main(void)
 	test_timeout_and_between();
 	test_crash_after_done();
 	test_json_mode();
+	test_expectations();
 	return done_testing();
 }
