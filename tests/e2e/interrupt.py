@@ -200,6 +200,11 @@ def scenario_check(irqlab, image, tmp):
 
 def main():
     name, irqlab, image = sys.argv[1:4]
+    if name == "second" and "TSAN_OPTIONS" in os.environ:
+        # ThreadSanitizer defers an asynchronous signal's handler while the thread is inside an
+        # intercepted blocking call (here open() of the FIFO): the premise does not hold there.
+        print("SKIP: under ThreadSanitizer signal handlers wait for open() to return")
+        return 77
     if not kvm_usable():
         print("SKIP: /dev/kvm is not usable here")
         return 77
