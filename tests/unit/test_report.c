@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The report: KTAP result lines for every outcome, crashes and timeouts wherever they happen
  * (before HELLO, mid-test, between tests), and the exit status rules of report.c. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,6 +176,37 @@ static void test_json_mode(void)
 	fix_free(&fx);
 }
 
+/* SIGINT/SIGTERM/SIGHUP (report_interrupted): a crash-like end, exit 128 + signal. */
+static void test_interrupted(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std, 2);
+	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+	fix_test(&fx, 0, "one", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_TEST, 1, "two", NULL);
+	report_interrupted(&fx.report, SIGTERM);
+	ok(report_ended(&fx.report), "interrupted: report_ended");
+	is_int(report_finish(&fx.report), 128 + SIGTERM, "interrupted by SIGTERM: exit status 143");
+	is_str(fix_output(&fx),
+	       HDR ALPHA "  ok 1 one\n  not ok 2 two # ERROR interrupted by SIGTERM\nnot ok 1 alpha\n"
+	       BETA "  not ok 1 three # ERROR not run: interrupted by SIGTERM\nnot ok 2 beta\n" TOT(1, 0, 0, 0, 0, 2),
+	       "interrupted: the running test ERROR, the rest not run, suites and totals closed");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_KTAP);
+	fix_run_std(&fx, PV_PASS, PV_PASS, PV_PASS);
+	report_interrupted(&fx.report, SIGINT);
+	is_int(report_finish(&fx.report), 0, "a signal after DONE changes nothing");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_JSON);
+	report_interrupted(&fx.report, SIGHUP);
+	is_int(report_finish(&fx.report), 128 + SIGHUP, "interrupted before HELLO: exit status 129");
+	like_str(fix_output(&fx), "\"crash\": \"interrupted by SIGHUP\", \"interrupted\": \"SIGHUP\"",
+		 "json: crash and interrupted name the signal");
+	fix_free(&fx);
+}
+
 /* Known defects (platform.c, report.c apply_expectation): only the recorded failure text is
  * excused, a pass of a recorded defect fails the run. */
 #define DEFECTS "platform test/*\nxfail alpha.one /expected 1, got [0-9]+/ one is known broken\n" \
@@ -247,5 +279,6 @@ int main(void)
 	test_crash_after_done();
 	test_json_mode();
 	test_expectations();
+	test_interrupted();
 	return done_testing();
 }
