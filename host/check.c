@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "check.h"
 
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "kvm.h"
 #include "launch.h"
 #include "report.h"
+#include "signals.h"
 #include "util.h"
 
 #define CHECK_SUITE       "check"
@@ -24,6 +27,7 @@ struct job {
 	char name[2 * PV_NAME_MAX + 2];  /* suite.test it had there */
 	pid_t pid;
 	int fd;
+	bool done;                     /* its result arrived (false: interrupted first) */
 	struct launch_result res;
 };
 
@@ -37,6 +41,7 @@ static void job_start(struct job *j, const struct opts *o)
 		struct launch_result res;
 
 		close(fds[0]);
+		signals_after_fork();  /* its own signals must not wake the parent's poll */
 		launch_one_test(o, j->ref, &res);
 		_exit(write(fds[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
@@ -61,12 +66,33 @@ static void same_test(struct job *j)
 	snprintf(res->observed, sizeof(res->observed), "%s", res->reason);
 }
 
+/* Wait for the worker's result, or for SIGINT/SIGTERM/SIGHUP: false if a signal came first. */
+static bool job_wait(const struct job *j)
+{
+	struct pollfd p[2] = { { .fd = j->fd, .events = POLLIN }, { .fd = signals_fd(), .events = POLLIN } };
+
+	while (!signals_caught()) {
+		if (poll(p, p[1].fd >= 0 ? 2 : 1, 100) > 0 && p[0].revents)
+			return true;
+	}
+	return false;
+}
+
+/* An interrupted run: the workers still running die with it (their VMs' results are moot). */
+static void job_kill(struct job *j)
+{
+	kill(j->pid, SIGKILL);
+	close(j->fd);
+	waitpid(j->pid, NULL, 0);
+}
+
 static void job_finish(struct job *j)
 {
 	ssize_t n = read(j->fd, &j->res, sizeof(j->res));
 
 	close(j->fd);
 	waitpid(j->pid, NULL, 0);
+	j->done = true;
 	if (n != sizeof(j->res)) {
 		memset(&j->res, 0, sizeof(j->res));
 		j->res.outcome = OUT_ERROR;
@@ -76,14 +102,19 @@ static void job_finish(struct job *j)
 	}
 }
 
-/* Run every job, CHECK_WORKERS at a time, keeping their order. */
+/* Run every job, CHECK_WORKERS at a time, keeping their order, until a stop signal. */
 static void run_jobs(struct job *jobs, int n, const struct opts *o)
 {
-	for (int started = 0, done = 0; done < n;) {
+	int started = 0, done = 0;
+
+	while (done < n && !signals_caught()) {
 		while (started < n && started - done < CHECK_WORKERS)
 			job_start(&jobs[started++], o);
-		job_finish(&jobs[done++]);
+		if (job_wait(&jobs[done]))
+			job_finish(&jobs[done++]);
 	}
+	while (done < started)
+		job_kill(&jobs[done++]);
 }
 
 static struct plan_suite suite_of(const char *name, int ntests)
@@ -170,30 +201,65 @@ static void print_table(struct report *r, const struct plan_suite *checks, const
 	}
 }
 
-/* The image's check.* tests that --test selects, each by its place in the table, and one probe
- * run for the CPL0 question (apic.version, a short harmless run; none if the image lacks it). */
+/* jobs[0]: the probe run for the CPL0 question (apic.version, a short harmless run; none if the
+ * image lacks it); then the image's check.* tests that --test selects, each by its place in the
+ * table. A stop signal while the table is read leaves no checks: the report says it was
+ * interrupted. Returns the number of checks. */
 static int collect_jobs(const struct opts *o, struct plan *image, struct job **jobs)
 {
 	const struct plan_suite *s = NULL;
 	int n = 0, si = -1;
 
-	if (launch_plan(o, image) != EXIT_PASS)
+	if (launch_plan(o, image) != EXIT_PASS && !signals_caught())
 		die(EXIT_USAGE, "cannot read the image's test table");
-	for (int i = 0; i < image->nsuites; i++)
+	for (int i = 0; i < image->nsuites && !signals_caught(); i++)
 		if (!strcmp(image->suites[i].name, CHECK_SUITE))
 			s = &image->suites[si = i];
 	*jobs = xcalloc((size_t)(s ? s->ntests : 0) + 1, sizeof(**jobs));
+	if (plan_find(image, "apic", "version", &(*jobs)[0].ref) < 0)
+		(*jobs)[0].ref = (struct plan_ref){ -1, -1 };
 	for (int i = 0; s && i < s->ntests; i++) {
+		struct job *j = &(*jobs)[n + 1];
+
 		if (!plan_match(o->tests, CHECK_SUITE, s->tests[i].name))  /* --test: some checks only */
 			continue;
-		(*jobs)[n].ref = (struct plan_ref){ si, i };
-		snprintf((*jobs)[n++].name, sizeof((*jobs)->name), CHECK_SUITE ".%s", s->tests[i].name);
+		j->ref = (struct plan_ref){ si, i };
+		snprintf(j->name, sizeof(j->name), CHECK_SUITE ".%s", s->tests[i].name);
+		n++;
 	}
-	if (!n && o->tests)
+	if (!n && o->tests && !signals_caught())
 		die(EXIT_USAGE, "--test '%s': no check matches (irqlab --list --test check shows them)", o->tests);
-	if (plan_find(image, "apic", "version", &(*jobs)[n].ref) < 0)
-		(*jobs)[n].ref = (struct plan_ref){ -1, -1 };
 	return n;
+}
+
+/* The report from the jobs' results, as far as they got: at the first job a stop signal kept
+ * from finishing, the run is recorded as interrupted and report_finish() marks the rest. */
+static void report_jobs(struct report *r, struct kvm *kvm, const struct cpu_facts *cf,
+			const struct job *jobs, int n)
+{
+	const struct job *checks = jobs + 1;
+
+	report_suite_begin(r, 0, NULL);
+	print_facts(r, kvm, cf);
+	if (!jobs[0].done) {
+		report_interrupted(r, signals_caught());
+		return;
+	}
+	cpl0_native(r, &jobs[0]);
+	report_suite_end(r, 0, NULL);
+	if (!n)
+		return;
+	report_suite_begin(r, 1, NULL);
+	for (int i = 0; i < n; i++) {
+		if (!checks[i].done) {
+			report_interrupted(r, signals_caught());
+			return;
+		}
+		report_test_begin(r, i, NULL);
+		report_outcome(r, checks[i].res.outcome, checks[i].res.reason, NULL);
+	}
+	report_suite_end(r, 1, NULL);
+	print_table(r, &r->plan.suites[1], checks);
 }
 
 int check_main(const struct opts *o)
@@ -205,7 +271,8 @@ int check_main(const struct opts *o)
 	struct platform platform;
 	struct report r;
 	struct job *jobs;
-	const char *unapplied;
+	struct reason unapplied;
+	bool no_platform;
 	int n, status;
 
 	if (run.timeout_s == CLI_DEFAULT_TIMEOUT_S)
@@ -214,32 +281,21 @@ int check_main(const struct opts *o)
 	check_cpu_facts(kvm.supported_cpuid, &cf);
 	n = collect_jobs(&run, &image, &jobs);
 	run_jobs(jobs, n + 1, &run);
-	plan.nsuites = plan.nselected = 2;
+	plan.nsuites = 2;
+	plan.nselected = n ? 2 : 1;   /* an image without checks: the host suite only */
 	plan.suites = xcalloc(2, sizeof(*plan.suites));
 	plan.suites[0] = suite_of("host", 1);
 	name_test(&plan.suites[0].tests[0], "cpl0_native");
 	plan.suites[1] = suite_of(CHECK_SUITE, n);
 	for (int i = 0; i < n; i++)
-		name_test(&plan.suites[1].tests[i], strchr(jobs[i].name, '.') + 1);
-	unapplied = platform_load_default(&platform);
+		name_test(&plan.suites[1].tests[i], strchr(jobs[i + 1].name, '.') + 1);
+	no_platform = platform_load_default(&platform, &unapplied) < 0;
 	report_init(&r, o->fmt, stdout, o->junit, "irqlab check");
 	r.platform = &platform;
-	if (unapplied)
-		report_diag(&r, unapplied);
+	if (no_platform)
+		report_diag(&r, unapplied.text);
 	report_plan(&r, &plan, NULL);
-	report_suite_begin(&r, 0, NULL);
-	print_facts(&r, &kvm, &cf);
-	cpl0_native(&r, &jobs[n]);
-	report_suite_end(&r, 0, NULL);
-	if (n) {
-		report_suite_begin(&r, 1, NULL);
-		for (int i = 0; i < n; i++) {
-			report_test_begin(&r, i, NULL);
-			report_outcome(&r, jobs[i].res.outcome, jobs[i].res.reason, NULL);
-		}
-		report_suite_end(&r, 1, NULL);
-		print_table(&r, &r.plan.suites[1], jobs);
-	}
+	report_jobs(&r, &kvm, &cf, jobs, n);
 	status = report_finish(&r);
 	free(jobs);
 	plan_free(&image);

@@ -10,9 +10,10 @@
 enum machine_exit_kind { MEXIT_NONE, MEXIT_DEBUG_EXIT, MEXIT_POWEROFF };
 
 struct machine_exit {
-	enum machine_exit_kind kind;  /* the first one wins */
+	enum machine_exit_kind kind;  /* the first one wins; published last (atomic) */
 	uint32_t value;               /* what was written to isa-debug-exit */
-	int shutdown_pos;             /* bytes of "Shutdown" matched so far */
+	int shutdown_pos;             /* bytes of "Shutdown" matched so far (atomic) */
+	int claimed;                  /* a vCPU is recording the first exit (atomic) */
 };
 
 /* A write to PORT_DEBUG_EXIT; true: the machine is done. */

@@ -131,6 +131,8 @@ static int final_status(struct launch *l)
 
 	if (l->session.usage_error)
 		return EXIT_USAGE;
+	if (l->multiboot && l->report.signo)  /* native guests: report_finish() says the same */
+		return 128 + l->report.signo;
 	if (session_finish_list(&l->session, l->list_out))  /* --list, kept to the protocol */
 		return EXIT_PASS;
 	if (l->multiboot && !l->report.hello_ns) {  /* a crash makes a plan too: HELLO decides */
@@ -161,7 +163,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	struct launch *l = xcalloc(1, sizeof(*l));
 	struct vm_config cfg;
 	struct exit_ctx devices;
-	const char *unapplied;
+	struct reason unapplied;
 
 	l->o = *o;
 	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
@@ -177,9 +179,8 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 		write_native_state(l);                               /* image, tables, 64-bit BSP */
 	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
 	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, out, l->o.junit, l->img.path);
-	unapplied = platform_load_default(&l->platform);             /* known defects of this KVM */
-	if (unapplied)
-		report_diag(&l->report, unapplied);                  /* no platform files found */
+	if (platform_load_default(&l->platform, &unapplied) < 0)     /* known defects of this KVM */
+		report_diag(&l->report, unapplied.text);             /* no platform files found */
 	l->report.platform = &l->platform;
 	l->session = (struct session){ .mem = &l->vm.mem, .report = &l->report, .req = &req_ops,
 				       .req_opaque = &l->vm, .patterns = l->o.tests, .only = only,

@@ -3,14 +3,29 @@
  * irqlab: run an x86-64 test kernel under KVM and report what it found (`run`, the default),
  * boot a multiboot kernel (`boot`), or report what the KVM underneath does (`check`).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "abi/pvport.h"
 #include "check.h"
 #include "cli.h"
 #include "launch.h"
+#include "signals.h"
 #include "util.h"
+
+/* The report is the run's product: if stdout could not take all of it (a full disk, /dev/full, a
+ * closed pipe), say so in one line and never exit 0 (docs/cli.md, status 4). */
+static int close_stdout(int status)
+{
+	int flushed = fflush(stdout), err = errno;
+
+	if (!flushed && !ferror(stdout))
+		return status;
+	warnx("cannot write the report to stdout: %s", flushed ? strerror(err) : "a write failed");
+	return EXIT_OUTPUT;
+}
 
 static void parse_args(struct opts *o, int argc, char **argv)
 {
@@ -20,11 +35,11 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		die(EXIT_USAGE, "%s", why.text);
 	if (o->help) {
 		cli_write_usage(stdout);
-		exit(EXIT_PASS);
+		exit(close_stdout(EXIT_PASS));
 	}
 	if (o->version) {
 		printf("irqlab %s (port protocol v%d)\n", IRQLAB_VERSION, PV_VERSION);
-		exit(EXIT_PASS);
+		exit(close_stdout(EXIT_PASS));
 	}
 }
 
@@ -34,7 +49,6 @@ int main(int argc, char **argv)
 	struct opts o;
 
 	parse_args(&o, argc, argv);
-	if (o.check)
-		return check_main(&o);
-	return launch(&o, start_ns);
+	signals_install();                      /* SIGINT/TERM/HUP close the report (signals.h) */
+	return close_stdout(o.check ? check_main(&o) : launch(&o, start_ns));
 }

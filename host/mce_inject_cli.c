@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "signals.h"
 #include "mce.h"
 #include "util.h"
 #include "vm.h"
@@ -97,12 +98,16 @@ static void *inject_thread(void *arg)
 
 void mce_start_injector(struct vm *vm, const struct mce_spec *specs, int n)
 {
+	sigset_t mask;
+
 	if (n <= 0)
 		return;
 	injector.vm = vm;
 	injector.specs = specs;
 	injector.n = n;
+	signals_block(&mask);  /* SIGINT/SIGTERM/SIGHUP are the main thread's (signals.h) */
 	injector.running = pthread_create(&injector.thread, NULL, inject_thread, NULL) == 0;
+	signals_unblock(&mask);
 }
 
 void mce_stop_injector(void)

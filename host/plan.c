@@ -138,7 +138,7 @@ const char *outcome_name(enum outcome o)
 	static const char *const names[] = {
 		[OUT_NOT_RUN] = "not_run", [OUT_PASS] = "pass", [OUT_FAIL] = "fail",
 		[OUT_SKIP] = "skip", [OUT_XFAIL] = "xfail", [OUT_ERROR] = "error",
-		[OUT_TIMEOUT] = "timeout",
+		[OUT_TIMEOUT] = "timeout", [OUT_XPASS] = "xpass",
 	};
 	return o < ARRAY_SIZE(names) ? names[o] : "?";
 }

@@ -18,6 +18,7 @@ enum outcome {
 	OUT_XFAIL,
 	OUT_ERROR,        /* the guest crashed, hung or broke the protocol while it ran */
 	OUT_TIMEOUT,
+	OUT_XPASS,        /* passed although the platform records it as a known defect: a failure */
 };
 
 struct plan_test {

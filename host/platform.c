@@ -2,7 +2,9 @@
 #include "platform.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,55 +56,104 @@ void platform_signature(char *sig, size_t len)
 		 strstr(flags, " hypervisor") ? "/nested" : "");
 }
 
-static int parse_line(struct platform *p, char *line, bool *active, const char *sig,
-		      const char *name, int lineno, char *err, size_t errlen)
+/* "/ERE/" at `at`: copy the pattern (with "\\/" for a literal slash) into e->pattern and check that
+ * it compiles; returns the length consumed or a negative errno. */
+static int parse_pattern(struct expectation *e, const char *at, const char *where, struct reason *why)
 {
-	char word[16], test[128];
-	int n = 0;
-	struct expectation *e;
+	size_t i = 1, o = 0;
+	regex_t re;
+	int rc;
 
-	if (sscanf(line, "%15s %127s %n", word, test, &n) < 2)
-		return errorf(err, errlen, "%s:%d: expected '<platform|xfail|flaky> <value> ...'", name, lineno);
+	if (*at != '/')
+		return failf(why, -EINVAL, "%s: %s needs /PATTERN/, the failure text it expects, before the "
+			     "reason", where, e->test);
+	for (; at[i] && at[i] != '/'; i++) {
+		if (at[i] == '\\' && at[i + 1] == '/')
+			i++;
+		if (o + 1 < sizeof(e->pattern))
+			e->pattern[o++] = at[i];
+	}
+	e->pattern[o] = '\0';
+	if (at[i] != '/' || o == 0)
+		return failf(why, -EINVAL, "%s: %s: the pattern needs a closing '/' and must not be empty",
+			     where, e->test);
+	rc = regcomp(&re, e->pattern, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+	if (rc) {
+		char msg[128];
+
+		regerror(rc, &re, msg, sizeof(msg));
+		return failf(why, -EINVAL, "%s: %s: bad pattern /%s/: %s", where, e->test, e->pattern, msg);
+	}
+	regfree(&re);
+	return (int)i + 1;
+}
+
+static int parse_line(struct platform *p, char *line, bool *active, const char *where, struct reason *why)
+{
+	char word[16];
+	struct expectation e = { 0 };
+	int n = 0, len;
+
+	if (sscanf(line, "%15s %127s %n", word, e.test, &n) < 2)
+		return failf(why, -EINVAL, "%s: expected 'platform GLOB' or 'xfail SUITE.TEST /PATTERN/ REASON'", where);
 	if (!strcmp(word, "platform")) {
-		*active = fnmatch(test, sig, 0) == 0;
+		*active = fnmatch(e.test, p->sig, 0) == 0;
 		return 0;
 	}
-	if (strcmp(word, "xfail") && strcmp(word, "flaky"))
-		return errorf(err, errlen, "%s:%d: unknown keyword '%s'", name, lineno, word);
+	if (!strcmp(word, "flaky"))
+		return failf(why, -EINVAL, "%s: 'flaky' is retired: a test either holds or has a recorded defect "
+			     "(xfail with the /PATTERN/ its failure prints)", where);
+	if (strcmp(word, "xfail"))
+		return failf(why, -EINVAL, "%s: unknown keyword '%s'", where, word);
+	len = parse_pattern(&e, line + n, where, why);
+	if (len < 0)
+		return len;
+	n += len + (int)strspn(line + n + len, " \t");
 	if (!line[n])
-		return errorf(err, errlen, "%s:%d: %s %s needs a reason", name, lineno, word, test);
+		return failf(why, -EINVAL, "%s: xfail %s needs a reason", where, e.test);
 	if (!*active)
 		return 0;
 	if (p->nexpect == EXPECT_MAX)
-		return errorf(err, errlen, "%s:%d: more than %d expectations", name, lineno, EXPECT_MAX);
-	e = &p->expect[p->nexpect++];
-	snprintf(e->test, sizeof(e->test), "%s", test);
-	e->kind = strcmp(word, "xfail") ? EXPECT_FLAKY : EXPECT_XFAIL;
-	snprintf(e->reason, sizeof(e->reason), "%s", line + n);
-	snprintf(e->file, sizeof(e->file), "%s", name);
+		return failf(why, -EINVAL, "%s: more than %d expectations", where, EXPECT_MAX);
+	snprintf(e.reason, sizeof(e.reason), "%s", line + n);
+	p->expect[p->nexpect++] = e;
 	return 0;
 }
 
-int platform_parse(struct platform *p, const char *sig, const char *text, const char *name,
-		   char *err, size_t errlen)
+/* A comment starts with '#' at the start of a line or after a blank, followed by a blank or
+ * the end: "#UD" and "#MC" inside reasons and patterns stay. Trailing blanks go too. */
+static void strip_comment(char *line)
 {
-	char *copy = xstrdup(text), *rest = copy, *line;
+	for (char *c = line; (c = strchr(c, '#')) != NULL; c++)
+		if ((c == line || c[-1] == ' ' || c[-1] == '\t') && (!c[1] || c[1] == ' ' || c[1] == '\t')) {
+			*c = '\0';
+			break;
+		}
+	for (size_t l = strlen(line); l && (line[l - 1] == ' ' || line[l - 1] == '\t'); l--)
+		line[l - 1] = '\0';
+}
+
+int platform_parse(struct platform *p, const char *sig, const char *text, const char *name,
+		   struct reason *why)
+{
+	char *copy = xstrdup(text), *rest = copy, *line, where[96];
 	bool active = false;
-	int lineno = 0, r = 0;
+	int lineno = 0, r = 0, first = p->nexpect;
 
 	snprintf(p->sig, sizeof(p->sig), "%s", sig);
 	/* strsep, not strtok: empty lines count in the line numbers of error messages */
 	while (!r && (line = strsep(&rest, "\n")) != NULL) {
 		lineno++;
 		line += strspn(line, " \t");
-		line[strcspn(line, "#")] = '\0';
-		for (size_t l = strlen(line); l && (line[l - 1] == ' ' || line[l - 1] == '\t'); l--)
-			line[l - 1] = '\0';
+		strip_comment(line);
+		snprintf(where, sizeof(where), "%s:%d", name, lineno);
 		if (*line)
-			r = parse_line(p, line, &active, sig, name, lineno, err, errlen);
+			r = parse_line(p, line, &active, where, why);
 	}
+	for (int i = first; i < p->nexpect; i++)
+		snprintf(p->expect[i].file, sizeof(p->expect[i].file), "%s", name);
 	free(copy);
-	return r ? -1 : p->nexpect;
+	return r ? r : p->nexpect;
 }
 
 static char *slurp(const char *path)
@@ -120,7 +171,7 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-int platform_load(struct platform *p, const char *sig, const char *dir, char *err, size_t errlen)
+int platform_load(struct platform *p, const char *sig, const char *dir, struct reason *why)
 {
 	struct dirent **names = NULL;
 	int n = scandir(dir, &names, NULL, alphasort), r = 0;
@@ -135,23 +186,22 @@ int platform_load(struct platform *p, const char *sig, const char *dir, char *er
 		if (!r && l > 7 && !strcmp(name + l - 7, ".expect")) {
 			snprintf(path, sizeof(path), "%s/%s", dir, name);
 			text = slurp(path);
-			if (text && platform_parse(p, sig, text, name, err, errlen) < 0)
-				r = -1;
+			if (text)
+				r = platform_parse(p, sig, text, name, why) < 0 ? -EINVAL : 0;
 			free(text);
 		}
 		free(names[i]);
 	}
 	free(names);
-	return r ? -1 : p->nexpect;
+	return r ? r : p->nexpect;
 }
 
 /* The first readable directory of $IRQLAB_PLATFORMS, else of datadir.h's candidates. */
-const char *platform_load_default(struct platform *p)
+int platform_load_default(struct platform *p, struct reason *why)
 {
-	static char diag[DATA_MAX_DIRS * DATA_PATH_MAX + 128];
 	const char *env = getenv("IRQLAB_PLATFORMS");
 	char dirs[DATA_MAX_DIRS][DATA_PATH_MAX], where[DATA_MAX_DIRS * DATA_PATH_MAX];
-	char err[256], sig[PLATFORM_SIG_MAX];
+	char sig[PLATFORM_SIG_MAX];
 	int n = env && *env ? 1 : data_dirs(DATA_PLATFORMS, dirs, DATA_MAX_DIRS);
 
 	platform_signature(sig, sizeof(sig));
@@ -162,18 +212,18 @@ const char *platform_load_default(struct platform *p)
 
 		if (access(d, R_OK) != 0)
 			continue;
-		if (platform_load(p, sig, d, err, sizeof(err)) < 0)
-			die(EXIT_USAGE, "%s", err);
-		return NULL;
+		if (platform_load(p, sig, d, why) < 0)
+			die(EXIT_USAGE, "%s", why->text);
+		return 0;
 	}
 	if (env && *env)
 		snprintf(where, sizeof(where), "%s (IRQLAB_PLATFORMS)", env);
 	else
 		data_dirs_text(DATA_PLATFORMS, where, sizeof(where));
-	snprintf(diag, sizeof(diag), "platform files not found in %s: known defects of this KVM "
-		 "are not applied%s", where, env && *env ? "" : " (set IRQLAB_PLATFORMS)");
-	warnx("%s", diag);
-	return diag;
+	failf(why, -ENOENT, "platform files not found in %.150s: known defects of this KVM are not "
+	      "applied%s", where, env && *env ? "" : " (set IRQLAB_PLATFORMS)");
+	warnx("%s", why->text);
+	return -ENOENT;
 }
 
 const struct expectation *platform_lookup(const struct platform *p, const char *suite, const char *test)
@@ -185,4 +235,20 @@ const struct expectation *platform_lookup(const struct platform *p, const char *
 		if (fnmatch(p->expect[i].test, full, 0) == 0)
 			return &p->expect[i];
 	return NULL;
+}
+
+bool platform_defect_matches(const struct expectation *e, const char *diag, const char *log)
+{
+	size_t len = (diag ? strlen(diag) : 0) + (log ? strlen(log) : 0) + 2;
+	char *text = xcalloc(1, len);
+	regex_t re;
+	bool match = false;
+
+	snprintf(text, len, "%s\n%s", diag ? diag : "", log ? log : "");
+	if (regcomp(&re, e->pattern, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) == 0) {
+		match = regexec(&re, text, 0, NULL, 0) == 0;
+		regfree(&re);
+	}
+	free(text);
+	return match;
 }

@@ -121,26 +121,34 @@ int report_test_begin(struct report *r, int t, struct reason *why)
 	return err;
 }
 
-/* A failure the platform's expectations record is an XFAIL; a recorded (non-flaky) defect
- * that did not show is an unexpected pass, reported as a failure so it stands out. */
+/* A failure whose text (diagnostic and log) is the defect the platform's expectations record
+ * is an XFAIL; any other failure stays a failure, with a line saying the recorded defect's
+ * pattern did not match; a recorded defect that did not show is an unexpected pass (XPASS),
+ * a failure of the run, so a fixed or a new defect stands out. */
 static void apply_expectation(struct report *r, struct plan_test *test)
 {
 	const char *suite = r->plan.suites[r->cur_suite].name;
 	const struct expectation *e = platform_lookup(r->platform, suite, test->name);
-	char why[512];
+	bool failed = test->outcome == OUT_FAIL || test->outcome == OUT_ERROR || test->outcome == OUT_TIMEOUT;
+	char why[640];
 
-	if (!e)
+	if (!e || !(failed || test->outcome == OUT_PASS))
 		return;
-	if (test->outcome == OUT_FAIL || test->outcome == OUT_ERROR || test->outcome == OUT_TIMEOUT) {
+	if (failed && !platform_defect_matches(e, test->reason, test->log)) {
+		snprintf(why, sizeof(why), "not the known defect: %s records /%s/ for %s, which this failure "
+			 "does not print", e->file, e->pattern, r->platform->sig);
+		ktap_diag(r, INDENT, why);
+		log_append(test, why, strlen(why));
+		return;
+	}
+	if (failed) {
 		snprintf(why, sizeof(why), "known defect of %s (%s): %s", r->platform->sig, e->file, e->reason);
 		test->outcome = OUT_XFAIL;
-	} else if (test->outcome == OUT_PASS && e->kind == EXPECT_XFAIL) {
+	} else {
 		snprintf(why, sizeof(why), "unexpected pass: the defect recorded in %s for %s did not show: %s",
 			 e->file, r->platform->sig, e->reason);
-		test->outcome = OUT_FAIL;
+		test->outcome = OUT_XPASS;
 		ktap_diag(r, INDENT, why);
-	} else {
-		return;
 	}
 	free(test->reason);
 	test->reason = xstrdup(why);

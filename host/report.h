@@ -19,6 +19,8 @@
 #define REPORT_LOG_TOTAL_MAX  (4u * 1024 * 1024)  /* diagnostic bytes in the whole run */
 #define REPORT_METRICS_MAX    4096                /* metrics kept */
 
+struct reason;
+
 /* FMT_NONE: multiboot kernels own stdout; irqlab only says on stderr how a run crashed. */
 enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
 
@@ -40,6 +42,7 @@ struct report {
 	int next_suite;            /* suites below this were started or given up */
 	int ktap_suite_no, ktap_test_no;
 	enum outcome crash;        /* OUT_NOT_RUN, OUT_ERROR or OUT_TIMEOUT */
+	int signo;                 /* the crash is "interrupted by <signal>": exit 128 + signo */
 	char *crash_summary;
 	uint64_t start_ns, hello_ns, end_ns; /* for --stats */
 };
@@ -77,6 +80,10 @@ void report_record_metric(struct report *r, const char *name, long long value, c
  * result's directive, `details` (may be NULL) diagnostic lines. The first crash wins. */
 void report_crash(struct report *r, enum outcome how, const char *summary, const char *details);
 
+/* A stop signal ended the run (signals.h): a crash "interrupted by SIGTERM" whose exit status
+ * is 128 + sig. Nothing changes if the run had already ended. */
+void report_interrupted(struct report *r, int sig);
+
 /* True once DONE or a crash has been reported. */
 bool report_ended(struct report *r);
 
@@ -90,6 +97,7 @@ int report_finish(struct report *r);
 void report_write_json(const struct report *r, FILE *f, int status);
 /* One JSON string literal, escaped (also used by session_hello.c's --list --format json). */
 void report_json_str(FILE *f, const char *s);
-int report_write_junit(const struct report *r, const char *path);
+/* 0, or a negative errno with `why` filled: the file could not be opened or written whole. */
+int report_write_junit(const struct report *r, const char *path, struct reason *why);
 
 #endif

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* How a run ends: a crash (the first one wins), the end-of-run closing of open suites and
  * tests that never ran, the exit status, and the JSON/JUnit files. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report_ktap.h"
+#include "report_totals.h"
+#include "signals.h"
 #include "util.h"
 
 /* A crash before HELLO: the whole run is one test named "boot". */
@@ -20,6 +23,7 @@ static void crash_without_plan(struct report *r, enum outcome how, const char *s
 	suite->tests[0].selected = true;
 	suite->tests[0].outcome = how;
 	suite->tests[0].reason = xstrdup(summary);
+	suite->tests[0].start_ns = r->start_ns;
 	suite->tests[0].dur_ns = now_ns() - r->start_ns;
 	r->plan.suites = suite;
 	r->plan.nsuites = r->plan.nselected = 1;
@@ -63,10 +67,27 @@ void report_crash(struct report *r, enum outcome how, const char *summary, const
 	pthread_mutex_unlock(&r->lock);
 }
 
+void report_interrupted(struct report *r, int sig)
+{
+	char summary[64];
+	bool first;
+
+	pthread_mutex_lock(&r->lock);
+	first = r->crash == OUT_NOT_RUN && !r->done;
+	if (first)
+		r->signo = sig;
+	pthread_mutex_unlock(&r->lock);
+	snprintf(summary, sizeof(summary), "interrupted by %s", signals_name(sig));
+	if (first)  /* the vCPUs are stopped: nothing else can crash in between */
+		report_crash(r, OUT_ERROR, summary, NULL);
+}
+
 static int exit_status(const struct report *r)
 {
 	int ran = 0, skipped = 0, failed = 0, xfailed = 0;
 
+	if (r->signo)
+		return 128 + r->signo;
 	if (r->crash != OUT_NOT_RUN)
 		return EXIT_GUEST;
 	for (int s = 0; s < r->plan.nsuites; s++)
@@ -77,7 +98,8 @@ static int exit_status(const struct report *r)
 				continue;
 			ran++;
 			skipped += test->outcome == OUT_SKIP;
-			failed += test->outcome == OUT_FAIL || test->outcome == OUT_NOT_RUN;
+			failed += test->outcome == OUT_FAIL || test->outcome == OUT_NOT_RUN ||
+				  test->outcome == OUT_XPASS;
 			xfailed += test->outcome == OUT_XFAIL;
 		}
 	/* The guest's DONE status counts the failures it saw, which include those the platform's
@@ -87,10 +109,26 @@ static int exit_status(const struct report *r)
 	return ran && skipped == ran ? EXIT_SKIP : EXIT_PASS;
 }
 
+/* Did the KTAP/JSON destination take every line? A report that was not written whole fails
+ * the run (EXIT_OUTPUT), with one line that says why. Lock held. */
+static int check_out(struct report *r, int status, int earlier_errno)
+{
+	int flushed = fflush(r->out), err = flushed ? errno : earlier_errno;
+
+	if (!flushed && !ferror(r->out))
+		return status;
+	warnx("cannot write the report to %s: %s", r->out == stdout ? "stdout" : "its destination",
+	      err ? strerror(err) : "a write failed");
+	clearerr(r->out);  /* said once: main()'s last check of stdout stays quiet */
+	return EXIT_OUTPUT;
+}
+
 int report_finish(struct report *r)
 {
 	char why[PV_TEXT_MAX + 32];
-	int status;
+	struct report_totals totals;
+	struct reason fail;
+	int status, out_err;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->crash != OUT_NOT_RUN)
@@ -106,11 +144,17 @@ int report_finish(struct report *r)
 	ktap_skip_suites(r, r->plan.nsuites, why);
 	report_truncation_note(r);
 	status = exit_status(r);
+	totals_of_plan(&totals, &r->plan);
+	if (ktap_on(r))
+		totals_ktap_line(r->out, &totals);
+	out_err = fflush(r->out) ? errno : 0;  /* KTAP is complete before JUnit (may block) starts */
+	if (r->junit_path && report_write_junit(r, r->junit_path, &fail) < 0) {
+		warnx("%s", fail.text);  /* the run's record is incomplete: never exit 0 */
+		status = EXIT_OUTPUT;
+	}
 	if (r->fmt == FMT_JSON)
 		report_write_json(r, r->out, status);
-	if (r->junit_path && report_write_junit(r, r->junit_path) < 0)
-		warnx("%s: cannot write JUnit report", r->junit_path);
-	fflush(r->out);
+	status = check_out(r, status, out_err);
 	pthread_mutex_unlock(&r->lock);
 	return status;
 }

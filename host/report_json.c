@@ -3,6 +3,8 @@
 #include <stdio.h>
 
 #include "report.h"
+#include "report_totals.h"
+#include "signals.h"
 #include "util.h"
 
 void report_json_str(FILE *f, const char *s)
@@ -77,6 +79,17 @@ static void json_metric(FILE *f, const struct plan_metric *m)
 	fputc('}', f);
 }
 
+/* The same numbers as KTAP's "# Totals:" line; error = timeout + not_run + other errors. */
+static void json_totals(FILE *f, const struct report *r)
+{
+	struct report_totals t;
+
+	totals_of_plan(&t, &r->plan);
+	fprintf(f, "{\"tests\": %d, \"pass\": %d, \"fail\": %d, \"xfail\": %d, \"xpass\": %d, "
+		"\"skip\": %d, \"error\": %d, \"timeout\": %d, \"not_run\": %d}", t.tests, t.pass, t.fail,
+		t.xfail, t.xpass, t.skip, t.error, t.timeout, t.not_run);
+}
+
 void report_write_json(const struct report *r, FILE *f, int status)
 {
 	int n = 0;
@@ -88,6 +101,11 @@ void report_write_json(const struct report *r, FILE *f, int status)
 		report_json_str(f, r->crash_summary);
 	else
 		fputs("null", f);
+	fputs(", \"interrupted\": ", f);
+	if (r->signo)
+		report_json_str(f, signals_name(r->signo));
+	else
+		fputs("null", f);
 	fputs(",\n  \"suites\": [", f);
 	for (int s = 0; s < r->plan.nsuites; s++) {
 		if (!r->plan.suites[s].nselected)
@@ -95,7 +113,9 @@ void report_write_json(const struct report *r, FILE *f, int status)
 		fputs(n++ ? ",\n    " : "\n    ", f);
 		json_suite(f, &r->plan.suites[s]);
 	}
-	fputs("],\n  \"metrics\": [", f);
+	fputs("],\n  \"totals\": ", f);
+	json_totals(f, r);
+	fputs(",\n  \"metrics\": [", f);
 	for (int m = 0; m < r->nmetrics; m++) {
 		fputs(m ? ",\n    " : "\n    ", f);
 		json_metric(f, &r->metrics[m]);

@@ -68,15 +68,18 @@ void ktap_test_line(struct report *r, const struct plan_test *t)
 {
 	static const char *const directive[] = {
 		[OUT_SKIP] = "SKIP", [OUT_XFAIL] = "XFAIL", [OUT_ERROR] = "ERROR",
-		[OUT_TIMEOUT] = "TIMEOUT", [OUT_NOT_RUN] = "SKIP",
+		[OUT_TIMEOUT] = "TIMEOUT", [OUT_NOT_RUN] = "ERROR",
 	};
-	/* kselftest prints an expected failure as "ok N name # XFAIL". */
+	/* kselftest prints an expected failure as "ok N name # XFAIL". A test the run's end kept
+	 * from running is "not ok ... # ERROR not run: why": never SKIP, which TAP consumers and
+	 * dashboards count as "this environment cannot run it" (docs/results.md). */
 	bool ok = t->outcome == OUT_PASS || t->outcome == OUT_SKIP || t->outcome == OUT_XFAIL;
+	bool has_directive = t->outcome < ARRAY_SIZE(directive) && directive[t->outcome];
 
 	fprintf(r->out, INDENT "%sok %d %s", ok ? "" : "not ", ++r->ktap_test_no, t->name);
-	if (t->outcome < ARRAY_SIZE(directive) && directive[t->outcome])
+	if (has_directive)
 		fprintf(r->out, " # %s", directive[t->outcome]);
-	if (t->reason && t->outcome != OUT_PASS && t->outcome != OUT_FAIL) {
+	if (t->reason && has_directive) {  /* a failure's reason is its diagnostic, printed before */
 		fputc(' ', r->out);
 		for (const char *p = t->reason; *p;)  /* the reason must stay on this line */
 			p += *p == '\n' ? (fputc(' ', r->out), 1) : ktap_put(r->out, p);

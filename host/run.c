@@ -11,11 +11,15 @@
 #include "coalesced.h"
 #include "report.h"
 #include "run_ctl.h"
+#include "signals.h"
 #include "util.h"
 #include "vcpu.h"
 
 #define VCPU_THREAD_STACK (256 * 1024)
 #define KICK_SIGNAL SIGUSR1
+#define SIGNAL_POLL_NS 20000000ull  /* how soon the main thread notices SIGINT/SIGTERM/SIGHUP */
+
+enum stop_why { STOP_REQUESTED, STOP_DEADLINE, STOP_SIGNAL };
 
 static void on_kick(int sig)
 {
@@ -35,7 +39,9 @@ static void install_kick_handler(void)
 static void start_threads(struct vm *vm, const struct exit_ctx *devices, struct run_ctl *ctl)
 {
 	pthread_attr_t attr;
+	sigset_t mask;
 
+	signals_block(&mask);  /* vCPU threads inherit it: the stop signals are the main thread's */
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, VCPU_THREAD_STACK);
 	for (int i = 0; i < vm->ncpus; i++) {
@@ -51,30 +57,49 @@ static void start_threads(struct vm *vm, const struct exit_ctx *devices, struct 
 			errno = err;
 			die_errno(EXIT_USAGE, "cannot start the thread of vCPU %d", i);
 		}
-		v->th.started = true;
+		/* vcpu_call() reads `started`, then `thread`, from other threads (the injector) */
+		__atomic_store_n(&v->th.started, true, __ATOMIC_RELEASE);
 	}
 	pthread_attr_destroy(&attr);
+	signals_unblock(&mask);
 }
 
-/* Wait for a stop request; false if the deadline passed first. */
-static bool wait_for_stop(struct run_ctl *ctl, double timeout_s)
+static void realtime_in(struct timespec *ts, uint64_t ns)
 {
-	struct timespec deadline;
-	int err = 0;
-
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += (time_t)timeout_s;
-	deadline.tv_nsec += (long)((timeout_s - (double)(time_t)timeout_s) * 1e9);
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += (time_t)(ns / 1000000000ull);
+	ts->tv_nsec += (long)(ns % 1000000000ull);
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
 	}
+}
+
+/* Wait for a stop request, the deadline (timeout_s > 0) or a stop signal, whichever is first.
+ * The signal handler cannot signal a condition variable: the wait wakes every SIGNAL_POLL_NS. */
+static enum stop_why wait_for_stop(struct run_ctl *ctl, double timeout_s)
+{
+	uint64_t deadline = timeout_s > 0 ? now_ns() + (uint64_t)(timeout_s * 1e9) : UINT64_MAX;
+	enum stop_why why = STOP_REQUESTED;
+	struct timespec ts;
+
 	pthread_mutex_lock(&ctl->lock);
-	while (!ctl->stopping && err != ETIMEDOUT)
-		err = timeout_s > 0 ? pthread_cond_timedwait(&ctl->cond, &ctl->lock, &deadline)
-				    : pthread_cond_wait(&ctl->cond, &ctl->lock);
+	while (!ctl->stopping) {
+		uint64_t now = now_ns();
+
+		if (signals_caught()) {
+			why = STOP_SIGNAL;
+			break;
+		}
+		if (now >= deadline) {
+			why = STOP_DEADLINE;
+			break;
+		}
+		realtime_in(&ts, deadline - now < SIGNAL_POLL_NS ? deadline - now : SIGNAL_POLL_NS);
+		pthread_cond_timedwait(&ctl->cond, &ctl->lock, &ts);
+	}
 	pthread_mutex_unlock(&ctl->lock);
-	return err != ETIMEDOUT;
+	return why;
 }
 
 static void stop_threads(struct vm *vm, struct run_ctl *ctl)
@@ -83,7 +108,7 @@ static void stop_threads(struct vm *vm, struct run_ctl *ctl)
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		if (!v->th.started)
+		if (!__atomic_load_n(&v->th.started, __ATOMIC_ACQUIRE))
 			continue;
 		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
 		pthread_kill(v->th.thread, KICK_SIGNAL);
@@ -113,15 +138,17 @@ static void report_timeout(struct vm *vm, struct report *report, double timeout_
 void run_vm(struct vm *vm, const struct exit_ctx *devices, double timeout_s)
 {
 	struct run_ctl ctl = { .stopping = false };
-	bool stopped;
+	enum stop_why why;
 
 	pthread_mutex_init(&ctl.lock, NULL);
 	pthread_cond_init(&ctl.cond, NULL);
 	install_kick_handler();
 	start_threads(vm, devices, &ctl);
-	stopped = wait_for_stop(&ctl, timeout_s);
+	why = wait_for_stop(&ctl, timeout_s);
 	stop_threads(vm, &ctl);
-	if (!stopped && !report_ended(devices->report))
+	if (why == STOP_SIGNAL)
+		report_interrupted(devices->report, signals_caught());
+	else if (why == STOP_DEADLINE && !report_ended(devices->report))
 		report_timeout(vm, devices->report, timeout_s);
 	coalesced_drain(devices->coalesced, &vm->vcpus[0].ectx);
 	serial_flush(devices->serial);

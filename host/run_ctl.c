@@ -5,7 +5,7 @@
 void run_request_stop(struct run_ctl *ctl)
 {
 	pthread_mutex_lock(&ctl->lock);
-	ctl->stopping = true;
+	__atomic_store_n(&ctl->stopping, true, __ATOMIC_RELEASE); /* vCPUs read it without the lock */
 	pthread_cond_broadcast(&ctl->cond);
 	pthread_mutex_unlock(&ctl->lock);
 }

@@ -12,6 +12,7 @@ enum exit_status {
 	EXIT_TEST_FAILED = 1,
 	EXIT_USAGE = 2,       /* bad flag, malformed image */
 	EXIT_GUEST = 3,       /* the guest crashed, hung or broke the protocol */
+	EXIT_OUTPUT = 4,      /* a report (stdout, --junit FILE) could not be written */
 	EXIT_SKIP = 77,       /* no usable /dev/kvm, a capability missing, or everything skipped */
 };
 

@@ -58,6 +58,7 @@ static void deadline_in(struct timespec *ts, uint64_t ns)
 static bool post(struct vcpu_thread *self, struct vcpu_thread *target, struct vcpu_call *c, uint64_t end)
 {
 	struct timespec ts;
+	bool posted;
 
 	pthread_mutex_lock(&target->call_lock);
 	while (target->call && now_ns() < end) {
@@ -71,8 +72,9 @@ static bool post(struct vcpu_thread *self, struct vcpu_thread *target, struct vc
 	}
 	if (!target->call)
 		__atomic_store_n(&target->call, c, __ATOMIC_RELEASE);
+	posted = target->call == c || c->done; /* under the lock: the target clears both */
 	pthread_mutex_unlock(&target->call_lock);
-	return target->call == c || c->done;
+	return posted;
 }
 
 int vcpu_call(struct vcpu_thread *self, struct vcpu_thread *target, vcpu_call_fn fn, void *arg)
@@ -86,7 +88,7 @@ int vcpu_call(struct vcpu_thread *self, struct vcpu_thread *target, vcpu_call_fn
 	if (!post(self, target, &c, end))
 		return -ETIMEDOUT;
 	__atomic_store_n(&target->run->immediate_exit, 1, __ATOMIC_RELEASE);
-	if (target->started)
+	if (__atomic_load_n(&target->started, __ATOMIC_ACQUIRE)) /* run.c stores it after `thread` */
 		pthread_kill(target->thread, SIGUSR1);
 	pthread_mutex_lock(&target->call_lock);
 	while (!c.done && now_ns() < end) {

@@ -41,6 +41,7 @@ def parse_args(argv):
     p.add_argument("--json-suite", action="append", default=[], help="with --json: a suite of this name")
     p.add_argument("--junit", help="this file must be JUnit XML afterwards")
     p.add_argument("--image", metavar="KIND[:SRC]", help="make a malformed image (badimage.py)")
+    p.add_argument("--stdout-to", metavar="FILE", help="send stdout to FILE (e.g. /dev/full)")
     p.add_argument("--needs-kvm", action="store_true")
     p.add_argument("--timeout", type=float, default=120)
     p.add_argument("command", nargs="+")
@@ -121,7 +122,7 @@ def main(argv):
             image = badimage.make(kind, src, tmp)
         cmd = [a.replace("@TMP@", tmp).replace("@IMAGE@", image or "@IMAGE@") for a in args.command]
         args.junit = args.junit.replace("@TMP@", tmp) if args.junit else None
-        status, out, err = execute(cmd, args.timeout)
+        status, out, err = execute(cmd, args.timeout, args.stdout_to)
         problems = check(args, status, out, err, image)
     if problems:
         print("command: " + " ".join(cmd))

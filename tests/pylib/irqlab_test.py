@@ -13,15 +13,23 @@ def kvm_usable():
         return False
 
 
-def execute(cmd, timeout):
+def execute(cmd, timeout, stdout_path=None):
     """Run cmd in its own process group; (status, stdout, stderr) as text, status None when it
-    had to be killed after `timeout` seconds (its whole group is killed)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    had to be killed after `timeout` seconds (its whole group is killed). With stdout_path,
+    stdout goes to that file (e.g. /dev/full) and is returned as ''."""
+    sink = open(stdout_path, "wb") if stdout_path else None
+    try:
+        proc = subprocess.Popen(cmd, stdout=sink or subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+    finally:
+        if sink:
+            sink.close()
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
+        out = out or b""
         err += f"\n[killed after {timeout} s]".encode()
         return None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    return proc.returncode, (out or b"").decode("utf-8", "replace"), err.decode("utf-8", "replace")

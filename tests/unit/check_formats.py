@@ -43,6 +43,23 @@ def counts(xml):
             for s in xml.findall("testsuite")}
 
 
+KEYS = ("tests", "pass", "fail", "xfail", "xpass", "skip", "error", "timeout", "not_run")
+
+
+def check_totals(name, doc, xml, want):
+    """The same totals in JSON ("totals") and JUnit (<testsuites> attributes, each suite's time)."""
+    want = {k: want.get(k if k != "pass" else "pass_", 0) for k in KEYS}
+    if doc:
+        check(doc.get("totals") == want, f"{name}: json totals {doc.get('totals')} == {want}")
+    if xml is not None:
+        got = tuple(int(xml.get(k, -1)) for k in ("tests", "failures", "errors", "skipped"))
+        check(got == (want["tests"], want["fail"] + want["xpass"], want["error"], want["skip"] + want["xfail"]),
+              f"{name}: junit <testsuites> tests/failures/errors/skipped {got}")
+        check(float(xml.get("time", "-1")) >= 0, f"{name}: junit <testsuites time>")
+        check(all(float(s.get("time", "-1")) >= 0 and len(s.get("timestamp", "")) == 19
+                  for s in xml.findall("testsuite")), f"{name}: each junit <testsuite> has time and timestamp")
+
+
 def check_mixed(doc, xml):
     if doc:
         check(doc["format"] == "irqlab-results" and doc["version"] == 1, "mixed: json header")
@@ -60,6 +77,7 @@ def check_mixed(doc, xml):
         fail = xml.find("testsuite/testcase[@name='two']/failure")
         check(fail is not None and fail.get("message", "").startswith(NASTY_START), "mixed: junit failure message")
         check(xml.find("testsuite/testcase[@name='one']/system-out") is not None, "mixed: junit system-out")
+    check_totals("mixed", doc, xml, dict(tests=3, pass_=1, fail=1, skip=1))
 
 
 def check_crash(doc, xml):
@@ -67,7 +85,11 @@ def check_crash(doc, xml):
         check(doc["exit_status"] == 3 and doc["crash"].startswith("triple fault"), "crash: exit_status 3, crash")
         check(results_of(doc) == {"alpha": ["error", "not_run"], "beta": ["not_run"]}, "crash: json results")
     if xml is not None:
-        check(counts(xml) == {"alpha": (2, 0, 1, 1), "beta": (1, 0, 0, 1)}, "crash: junit counts")
+        check(counts(xml) == {"alpha": (2, 0, 2, 0), "beta": (1, 0, 1, 0)}, "crash: junit counts (not run is an error)")
+        err = xml.find("testsuite/testcase[@name='two']/error")
+        check(err is not None and err.get("type") == "not_run" and err.get("message", "").startswith("not run: "),
+              "crash: a test the crash kept from running is <error type=not_run>")
+    check_totals("crash", doc, xml, dict(tests=3, error=3, not_run=2))
 
 
 def check_boot(doc, xml):
@@ -75,12 +97,31 @@ def check_boot(doc, xml):
         check(doc["exit_status"] == 3 and results_of(doc) == {"boot": ["timeout"]}, "boot: one timed-out boot test")
     if xml is not None:
         check(counts(xml) == {"boot": (1, 0, 1, 0)}, "boot: junit counts")
+    check_totals("boot", doc, xml, dict(tests=1, error=1, timeout=1))
+
+
+def check_verdicts(doc, xml):
+    """docs/results.md: one meaning per verdict in every format."""
+    if doc:
+        check(results_of(doc) == {"alpha": ["xfail", "xpass"], "beta": ["timeout"]}, "verdicts: json results")
+        check(doc["exit_status"] == 3 and doc["interrupted"] is None, "verdicts: exit_status 3, not interrupted")
+    if xml is not None:
+        one = xml.find("testsuite/testcase[@name='one']/skipped")
+        check(one is not None and one.get("message") ==
+              "expected failure: known defect of test/sig (t.expect): known broken", "verdicts: junit xfail keeps its reason")
+        two = xml.find("testsuite/testcase[@name='two']/failure")
+        check(two is not None and two.get("type") == "xpass" and two.get("message", "").startswith("unexpected pass: "),
+              "verdicts: junit unexpected pass is <failure type=xpass>")
+        three = xml.find("testsuite/testcase[@name='three']/error")
+        check(three is not None and three.get("type") == "timeout", "verdicts: junit timeout is <error type=timeout>")
+    check_totals("verdicts", doc, xml, dict(tests=3, xfail=1, xpass=1, error=1, timeout=1))
 
 
 def main():
     dump = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
-        for name, fn in (("mixed", check_mixed), ("crash", check_crash), ("boot", check_boot)):
+        for name, fn in (("mixed", check_mixed), ("crash", check_crash), ("boot", check_boot),
+                         ("verdicts", check_verdicts)):
             fn(*run(dump, name, tmp))
     print(f"1..{len(results)}")
     for i, (good, what) in enumerate(results, 1):

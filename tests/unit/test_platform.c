@@ -2,6 +2,7 @@
 /* Known-defect files (host/platform.c, docs/platforms.md): parsing, which platform lines apply,
  * errors with file:line, lookups by suite.test glob, the shape of this host's signature, and
  * the shipped platforms/ files. Usage: test_platform PLATFORMS_DIR. */
+#include <errno.h>
 #include <fnmatch.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -10,46 +11,54 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "util.h"
 #include "tap.h"
 
 #define SIG "kvm_pvm/AuthenticAMD/6.18/nested"
 
 static struct platform p;
-static char err[256];
+static struct reason why;
+#define err why.text
 
 /* Parse `text` for SIG into a fresh `p`; returns platform_parse's result. */
 static int parse(const char *text)
 {
 	memset(&p, 0, sizeof(p));
 	strcpy(err, "(none)");
-	return platform_parse(&p, SIG, text, "t.expect", err, sizeof(err));
+	return platform_parse(&p, SIG, text, "t.expect", &why);
 }
 
 static void test_parse_basic(void)
 {
-	is_int(parse("platform kvm_pvm/*\nxfail mce.uc  UC lost\nflaky ioapic.level  twice sometimes\n"), 2,
+	is_int(parse("platform kvm_pvm/*\nxfail mce.uc /dropped/  UC lost\n"
+		     "xfail ioapic.level  /delivered [2-9] times \\(at \\/ twice\\)/ twice   every time\n"), 2,
 	       "matching platform: two expectations");
 	is_str(p.sig, SIG, "the signature is kept");
-	ok(!strcmp(p.expect[0].test, "mce.uc") && p.expect[0].kind == EXPECT_XFAIL, "first: xfail mce.uc");
+	is_str(p.expect[0].test, "mce.uc", "first: xfail mce.uc");
+	is_str(p.expect[0].pattern, "dropped", "first: its pattern");
 	is_str(p.expect[0].reason, "UC lost", "first: reason without the separating blanks");
-	ok(!strcmp(p.expect[1].test, "ioapic.level") && p.expect[1].kind == EXPECT_FLAKY, "second: flaky ioapic.level");
-	is_str(p.expect[1].reason, "twice sometimes", "second: reason keeps inner spaces");
+	is_str(p.expect[1].pattern, "delivered [2-9] times \\(at / twice\\)", "second: \\/ is a literal slash");
+	is_str(p.expect[1].reason, "twice   every time", "second: reason keeps inner spaces");
 	is_str(p.expect[1].file, "t.expect", "expectations record their file");
-	is_int(parse("platform kvm_intel/*\nxfail mce.uc reason\n"), 0, "other platform: nothing taken");
-	is_int(parse("platform kvm_pvm/AuthenticAMD/6.18\nxfail a.b r\n"), 0, "glob without /nested does not match");
-	is_int(parse("platform */nested\nxfail a.b r\n"), 1, "glob */nested matches");
-	is_int(parse("platform kvm_pvm/*/6.1[0-9]/*\nxfail a.b r\n"), 1, "bracket glob on the kernel version matches");
-	is_int(parse("xfail a.b before any platform line\n"), 0, "lines before any platform line are not taken");
+	is_int(parse("platform *\nxfail check.movbe /raised #UD instead/ movbe raises #UD although advertised\n"), 1,
+	       "'#' inside a word is not a comment");
+	is_str(p.expect[0].pattern, "raised #UD instead", "... in the pattern");
+	is_str(p.expect[0].reason, "movbe raises #UD although advertised", "... nor in the reason");
+	is_int(parse("platform kvm_intel/*\nxfail mce.uc /x/ reason\n"), 0, "other platform: nothing taken");
+	is_int(parse("platform kvm_pvm/AuthenticAMD/6.18\nxfail a.b /x/ r\n"), 0, "glob without /nested does not match");
+	is_int(parse("platform */nested\nxfail a.b /x/ r\n"), 1, "glob */nested matches");
+	is_int(parse("platform kvm_pvm/*/6.1[0-9]/*\nxfail a.b /x/ r\n"), 1, "bracket glob on the kernel version matches");
+	is_int(parse("xfail a.b /x/ before any platform line\n"), 0, "lines before any platform line are not taken");
 }
 
 static void test_parse_sections(void)
 {
-	is_int(parse("platform kvm_intel/*\nxfail a.x r1\nplatform */nested\nflaky a.y r2\n"
-		     "platform kvm_amd/*\nxfail a.z r3\nplatform kvm_pvm/*\nxfail a.w r4\n"), 2,
+	is_int(parse("platform kvm_intel/*\nxfail a.x /x/ r1\nplatform */nested\nxfail a.y /x/ r2\n"
+		     "platform kvm_amd/*\nxfail a.z /x/ r3\nplatform kvm_pvm/*\nxfail a.w /x/ r4\n"), 2,
 	       "several platform sections: only the matching ones count");
 	ok(!strcmp(p.expect[0].test, "a.y") && !strcmp(p.expect[1].test, "a.w"), "taken: a.y then a.w, in file order");
 	is_int(parse("# header comment\n\n   # indented comment\n\tplatform kvm_pvm/*   # trailing\n"
-		     "xfail\tc.d\treason here   # a comment after the reason\n  \n"), 1,
+		     "xfail\tc.d\t/x/\treason here   # a comment after the reason\n  \n"), 1,
 	       "comments, blank lines, tabs and indentation");
 	is_str(p.expect[0].test, "c.d", "tab-separated test glob");
 	is_str(p.expect[0].reason, "reason here", "trailing comment and blanks cut from the reason");
@@ -58,15 +67,27 @@ static void test_parse_sections(void)
 
 static void test_parse_errors(void)
 {
-	is_int(parse("platform *\nxfail a.b\n"), -1, "missing reason: error");
+	is_int(parse("platform *\nxfail a.b /x/\n"), -EINVAL, "missing reason: error");
 	is_str(err, "t.expect:2: xfail a.b needs a reason", "missing reason: file:line and what");
-	is_int(parse("platform *\nflaky a.b   # only a comment\n"), -1, "reason that is only a comment: error");
-	is_int(parse("platform kvm_intel/*\n\n# c\nxfail a.b\n"), -1, "missing reason under another platform: still an error");
+	is_int(parse("platform *\nxfail a.b /x/   # only a comment\n"), -EINVAL, "reason that is only a comment: error");
+	is_int(parse("platform kvm_intel/*\n\n# c\nxfail a.b /x/\n"), -EINVAL,
+	       "missing reason under another platform: still an error");
 	is_str(err, "t.expect:4: xfail a.b needs a reason", "blank and comment lines are counted in file:line");
-	is_int(parse("platform *\nxpass a.b reason\n"), -1, "unknown keyword: error");
+	is_int(parse("platform *\nxfail a.b reason without a pattern\n"), -EINVAL, "missing pattern: error");
+	is_str(err, "t.expect:2: a.b needs /PATTERN/, the failure text it expects, before the reason",
+	       "missing pattern: says what is needed");
+	is_int(parse("platform *\nxfail a.b /unclosed reason\n"), -EINVAL, "unclosed pattern: error");
+	is_int(parse("platform *\nxfail a.b // reason\n"), -EINVAL, "empty pattern: error");
+	is_int(parse("platform *\nxfail a.b /(/ reason\n"), -EINVAL, "pattern that does not compile: error");
+	like_str(err, "t.expect:2: a.b: bad pattern /(/: ", "... with regerror's words");
+	is_int(parse("platform *\nflaky a.b /x/ may fail\n"), -EINVAL, "flaky is retired: error");
+	is_str(err, "t.expect:2: 'flaky' is retired: a test either holds or has a recorded defect "
+	       "(xfail with the /PATTERN/ its failure prints)", "flaky: the message says why and what instead");
+	is_int(parse("platform *\nxpass a.b reason\n"), -EINVAL, "unknown keyword: error");
 	is_str(err, "t.expect:2: unknown keyword 'xpass'", "unknown keyword: named with file:line");
-	is_int(parse("platform\n"), -1, "keyword without a value: error");
-	like_str(err, "t.expect:1: expected '<platform|xfail|flaky> <value> ...'", "keyword without a value: message");
+	is_int(parse("platform\n"), -EINVAL, "keyword without a value: error");
+	is_str(err, "t.expect:1: expected 'platform GLOB' or 'xfail SUITE.TEST /PATTERN/ REASON'",
+	       "keyword without a value: message");
 }
 
 static void test_parse_too_many(void)
@@ -75,10 +96,10 @@ static void test_parse_too_many(void)
 
 	at += sprintf(at, "platform *\n");
 	for (int i = 0; i <= EXPECT_MAX; i++)
-		at += sprintf(at, "xfail s.t%d reason %d\n", i, i);
-	is_int(parse(text), -1, "%d expectations: error", EXPECT_MAX + 1);
+		at += sprintf(at, "xfail s.t%d /x/ reason %d\n", i, i);
+	is_int(parse(text), -EINVAL, "%d expectations: error", EXPECT_MAX + 1);
 	is_str(err, "t.expect:66: more than 64 expectations", "too many: file:line of the first one too many");
-	text[strlen(text) - strlen("xfail s.t64 reason 64\n")] = '\0';
+	text[strlen(text) - strlen("xfail s.t64 /x/ reason 64\n")] = '\0';
 	is_int(parse(text), EXPECT_MAX, "exactly %d expectations: accepted", EXPECT_MAX);
 	free(text);
 }
@@ -87,14 +108,14 @@ static void test_lookup(void)
 {
 	const struct expectation *e;
 
-	parse("platform *\nxfail mce.disabled_bank  first\nflaky ioapic.level_*  second\n"
-	      "xfail *.storm  third\nxfail check.sse[0-9]*  fourth\nxfail mce.*  fifth\n");
+	parse("platform *\nxfail mce.disabled_bank /x/  first\nxfail ioapic.level_* /x/  second\n"
+	      "xfail *.storm /x/  third\nxfail check.sse[0-9]* /x/  fourth\nxfail mce.* /x/  fifth\n");
 	e = platform_lookup(&p, "mce", "disabled_bank");
 	ok(e && !strcmp(e->reason, "first"), "literal suite.test found");
 	e = platform_lookup(&p, "mce", "uc");
 	ok(e && !strcmp(e->reason, "fifth"), "mce.* matches mce.uc");
 	e = platform_lookup(&p, "ioapic", "level_once");
-	ok(e && e->kind == EXPECT_FLAKY, "ioapic.level_* matches ioapic.level_once (flaky)");
+	ok(e && !strcmp(e->reason, "second"), "ioapic.level_* matches ioapic.level_once");
 	e = platform_lookup(&p, "ipi", "storm");
 	ok(e && !strcmp(e->reason, "third"), "*.storm matches ipi.storm");
 	e = platform_lookup(&p, "check", "sse2_movq");
@@ -159,7 +180,7 @@ static void test_signature(void)
 	   "a short buffer gets a truncated, terminated signature");
 }
 
-/* Every `xfail`/`flaky` line of the shipped file becomes one expectation. */
+/* Every `xfail` line of the shipped file becomes one expectation. */
 static int count_entries(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -167,7 +188,7 @@ static int count_entries(const char *path)
 	int n = 0;
 
 	while (f && fgets(line, sizeof(line), f))
-		n += !strncmp(line, "xfail ", 6) || !strncmp(line, "flaky ", 6);
+		n += !strncmp(line, "xfail ", 6);
 	if (f)
 		fclose(f);
 	return n;
@@ -179,9 +200,9 @@ static void test_shipped(const char *dir)
 	bool found = true;
 	int n = count_entries(strcat(strcpy(path, dir), "/kvm-pvm.expect"));
 
-	ok(n > 0, "%s has xfail/flaky lines", path);
+	ok(n > 0, "%s has xfail lines", path);
 	memset(&p, 0, sizeof(p));
-	is_int(platform_load(&p, "kvm_pvm/AuthenticAMD/6.18/nested", dir, err, sizeof(err)), n,
+	is_int(platform_load(&p, "kvm_pvm/AuthenticAMD/6.18/nested", dir, &why), n,
 	       "platforms/ loads for a kvm_pvm signature: one expectation per line");
 	for (int i = 0; i < p.nexpect; i++)
 		found &= p.expect[i].reason[0] && strchr(p.expect[i].test, '.') &&
@@ -196,10 +217,10 @@ static void test_shipped(const char *dir)
 		found &= strpbrk(p.expect[i].test, "*?[") || platform_lookup(&p, suite, dot + 1) != NULL;
 	}
 	ok(found, "each literal entry is found by platform_lookup");
-	is_int(platform_load(&p, "kvm_intel/GenuineIntel/6.8", dir, err, sizeof(err)), 0,
+	is_int(platform_load(&p, "kvm_intel/GenuineIntel/6.8", dir, &why), 0,
 	       "platforms/ loads for a kvm_intel signature: no kvm_pvm defects");
 	platform_signature(sig, sizeof(sig));
-	ok(platform_load(&p, sig, dir, err, sizeof(err)) >= 0, "platforms/ loads for this host (%s)", sig);
+	ok(platform_load(&p, sig, dir, &why) >= 0, "platforms/ loads for this host (%s)", sig);
 }
 
 /* platform_load reads only *.expect files, and its errors name the file. */
@@ -216,13 +237,13 @@ static void test_load_dir(void)
 	fputs("not an expectations file\n", f);
 	fclose(f);
 	f = fopen(strcat(strcpy(path, dir), "/a.expect"), "w");
-	fputs("platform *\nxfail a.b reason\n", f);
+	fputs("platform *\nxfail a.b /x/ reason\n", f);
 	fclose(f);
-	is_int(platform_load(&p, SIG, dir, err, sizeof(err)), 1, "only *.expect files are read");
+	is_int(platform_load(&p, SIG, dir, &why), 1, "only *.expect files are read");
 	f = fopen(strcat(strcpy(path, dir), "/b.expect"), "w");
-	fputs("platform *\n\nxfail c.d\n", f);
+	fputs("platform *\n\nxfail c.d /x/\n", f);
 	fclose(f);
-	is_int(platform_load(&p, SIG, dir, err, sizeof(err)), -1, "a malformed file fails the load");
+	is_int(platform_load(&p, SIG, dir, &why), -EINVAL, "a malformed file fails the load");
 	is_str(err, "b.expect:3: xfail c.d needs a reason", "the error names the file and line");
 	unlink(path);
 	unlink(strcat(strcpy(path, dir), "/a.expect"));

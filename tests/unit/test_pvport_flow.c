@@ -51,7 +51,8 @@ static void test_full_sequence(void)
 	       "  # Subtest: beta\n"
 	       "  1..1\n"
 	       "  ok 1 three # SKIP no x2apic\n"
-	       "ok 2 beta # SKIP all tests skipped\n",
+	       "ok 2 beta # SKIP all tests skipped\n"
+	       "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0\n",
 	       "full sequence: exact KTAP");
 	is_str(fx.report.plan.suites[0].tests[0].log, "inside one\n", "PRINT inside a test goes to its log");
 	fix_free(&fx);
@@ -95,7 +96,8 @@ static void test_selection(void)
 	is_str(fix_output(&fx),
 	       "KTAP version 1\n1..2\n"
 	       "  KTAP version 1\n  # Subtest: alpha\n  1..1\n  ok 1 two\nok 1 alpha\n"
-	       "  KTAP version 1\n  # Subtest: beta\n  1..1\n  ok 1 three\nok 2 beta\n",
+	       "  KTAP version 1\n  # Subtest: beta\n  1..1\n  ok 1 three\nok 2 beta\n"
+	       "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n",
 	       "selection: only selected tests, numbered from 1");
 	fix_free(&fx);
 
@@ -287,7 +289,8 @@ static void test_fault_abort(void)
 	is_str(fix_output(&fx),
 	       "KTAP version 1\n1..1\n  KTAP version 1\n  # Subtest: beta\n  1..1\n"
 	       "  not ok 1 three # ERROR unexpected #GP(0x18) on cpu 0 at RIP=0x101234\n"
-	       "  # CR2=0xdead000 RSP=0x7ff00\n  # idt.c handler\nnot ok 1 beta\n",
+	       "  # CR2=0xdead000 RSP=0x7ff00\n  # idt.c handler\nnot ok 1 beta\n"
+	       "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:1\n",
 	       "FAULT: ERROR line as in common.md, then CR2/RSP and the handler's text");
 	fix_free(&fx);
 

@@ -67,12 +67,13 @@ static void test_result_without_test(void)
 		 "KTAP version 1\n1..2\n"
 		 "  KTAP version 1\n  # Subtest: alpha\n  1..2\n"
 		 "  # %s\n"
-		 "  not ok 1 one # SKIP not run: %s\n"
-		 "  not ok 2 two # SKIP not run: %s\n"
+		 "  not ok 1 one # ERROR not run: %s\n"
+		 "  not ok 2 two # ERROR not run: %s\n"
 		 "not ok 1 alpha\n"
 		 "  KTAP version 1\n  # Subtest: beta\n  1..1\n"
-		 "  not ok 1 three # SKIP not run: %s\n"
-		 "not ok 2 beta\n", why, why, why, why);
+		 "  not ok 1 three # ERROR not run: %s\n"
+		 "not ok 2 beta\n"
+		 "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:3\n", why, why, why, why);
 	is_str(fix_output(&fx), want, "RESULT without TEST: exact KTAP, the rest not run");
 	fix_free(&fx);
 }

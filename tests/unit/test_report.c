@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The report: KTAP result lines for every outcome, crashes and timeouts wherever they happen
  * (before HELLO, mid-test, between tests), and the exit status rules of report.c. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pvfix.h"
 #include "tap.h"
+#include "util.h"
 
 #define TF   "triple fault (KVM_EXIT_SHUTDOWN) on cpu 0 at RIP=0x101000"
 #define REGS "RIP=0x101000 RSP=0x7fff0\nRAX=0x0"
@@ -13,6 +15,8 @@
 #define HDR  "KTAP version 1\n1..2\n"
 #define ALPHA "  KTAP version 1\n  # Subtest: alpha\n  1..2\n"
 #define BETA "  KTAP version 1\n  # Subtest: beta\n  1..1\n"
+/* kselftest's closing line: pass fail xfail xpass skip error */
+#define TOT(p, f, x, xp, s, e) "# Totals: pass:" #p " fail:" #f " xfail:" #x " xpass:" #xp " skip:" #s " error:" #e "\n"
 
 static struct pvfix fx;
 
@@ -45,7 +49,7 @@ static void test_exit_statuses(void)
 	fix_hello(&fx, fix_std, 0);
 	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
 	is_int(report_finish(&fx.report), 0, "exit status: empty plan -> 0");
-	is_str(fix_output(&fx), "KTAP version 1\n1..0\n", "empty plan: KTAP 1..0");
+	is_str(fix_output(&fx), "KTAP version 1\n1..0\n" TOT(0, 0, 0, 0, 0, 0), "empty plan: KTAP 1..0, zero totals");
 	fix_free(&fx);
 }
 
@@ -56,7 +60,7 @@ static void test_outcome_lines(void)
 	is_int(report_finish(&fx.report), 1, "xfail/skip/fail: exit status 1");
 	is_str(fix_output(&fx),
 	       HDR ALPHA "  ok 1 one # XFAIL reason one\n  ok 2 two # SKIP reason two\nok 1 alpha\n"
-	       BETA "  # reason three\n  not ok 1 three\nnot ok 2 beta\n",
+	       BETA "  # reason three\n  not ok 1 three\nnot ok 2 beta\n" TOT(0, 1, 1, 0, 1, 0),
 	       "xfail is ok # XFAIL, skip is ok # SKIP, fail prints its diagnostic first");
 	fix_free(&fx);
 
@@ -77,9 +81,9 @@ static void test_not_run(void)
 	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
 	is_int(report_finish(&fx.report), 1, "selected tests never run: exit status 1");
 	is_str(fix_output(&fx),
-	       HDR ALPHA "  ok 1 one\n  not ok 2 two # SKIP not run: the guest did not run this test\n"
+	       HDR ALPHA "  ok 1 one\n  not ok 2 two # ERROR not run: the guest did not run this test\n"
 	       "not ok 1 alpha\n"
-	       BETA "  not ok 1 three # SKIP not run: the guest ended before it\nnot ok 2 beta\n",
+	       BETA "  not ok 1 three # ERROR not run: the guest ended before it\nnot ok 2 beta\n" TOT(1, 0, 0, 0, 0, 2),
 	       "unrun test and unstarted suite reported as not run");
 	fix_free(&fx);
 }
@@ -96,8 +100,8 @@ static void test_crash_mid_test(void)
 	is_int(report_finish(&fx.report), 3, "crash mid-test: exit status 3");
 	is_str(fix_output(&fx),
 	       HDR ALPHA "  not ok 1 one # ERROR " TF "\n  # RIP=0x101000 RSP=0x7fff0\n  # RAX=0x0\n"
-	       "  not ok 2 two # SKIP not run: " TF "\nnot ok 1 alpha\n"
-	       BETA "  not ok 1 three # SKIP not run: " TF "\nnot ok 2 beta\n",
+	       "  not ok 2 two # ERROR not run: " TF "\nnot ok 1 alpha\n"
+	       BETA "  not ok 1 three # ERROR not run: " TF "\nnot ok 2 beta\n" TOT(0, 0, 0, 0, 0, 3),
 	       "crash mid-test: ERROR line, then its registers, the rest not run; second crash ignored");
 	fix_free(&fx);
 }
@@ -107,14 +111,14 @@ static void test_crash_before_hello(void)
 	fix_init(&fx, FMT_KTAP);
 	report_crash(&fx.report, OUT_ERROR, TF, REGS);
 	is_int(report_finish(&fx.report), 3, "crash before HELLO: exit status 3");
-	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # ERROR " TF "\n# RIP=0x101000 RSP=0x7fff0\n# RAX=0x0\n",
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # ERROR " TF "\n# RIP=0x101000 RSP=0x7fff0\n# RAX=0x0\n" TOT(0, 0, 0, 0, 0, 1),
 	       "crash before HELLO: one test named boot, registers after it");
 	fix_free(&fx);
 
 	fix_init(&fx, FMT_KTAP);
 	report_crash(&fx.report, OUT_TIMEOUT, TO, "cpu 0: RIP=0x100000 runnable");
 	is_int(report_finish(&fx.report), 3, "timeout before HELLO: exit status 3");
-	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # TIMEOUT " TO "\n# cpu 0: RIP=0x100000 runnable\n",
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\nnot ok 1 boot # TIMEOUT " TO "\n# cpu 0: RIP=0x100000 runnable\n" TOT(0, 0, 0, 0, 0, 1),
 	       "timeout before HELLO: boot # TIMEOUT");
 	fix_free(&fx);
 }
@@ -127,7 +131,7 @@ static void test_timeout_and_between(void)
 	fix_send(&fx, PV_CMD_TEST, 0, "three", NULL);
 	report_crash(&fx.report, OUT_TIMEOUT, TO, NULL);
 	is_int(report_finish(&fx.report), 3, "timeout mid-test: exit status 3");
-	is_str(fix_output(&fx), "KTAP version 1\n1..1\n" BETA "  not ok 1 three # TIMEOUT " TO "\nnot ok 1 beta\n",
+	is_str(fix_output(&fx), "KTAP version 1\n1..1\n" BETA "  not ok 1 three # TIMEOUT " TO "\nnot ok 1 beta\n" TOT(0, 0, 0, 0, 0, 1),
 	       "timeout mid-test: # TIMEOUT on the running test");
 	fix_free(&fx);
 
@@ -141,7 +145,7 @@ static void test_timeout_and_between(void)
 	is_int(report_finish(&fx.report), 3, "crash between suites: exit status 3");
 	is_str(fix_output(&fx),
 	       HDR ALPHA "  ok 1 one\n  ok 2 two\nok 1 alpha\n# " TF "\n"
-	       BETA "  not ok 1 three # SKIP not run: " TF "\nnot ok 2 beta\n",
+	       BETA "  not ok 1 three # ERROR not run: " TF "\nnot ok 2 beta\n" TOT(2, 0, 0, 0, 0, 1),
 	       "crash between suites: top-level diagnostic, next suite not run");
 	fix_free(&fx);
 }
@@ -172,6 +176,98 @@ static void test_json_mode(void)
 	fix_free(&fx);
 }
 
+/* SIGINT/SIGTERM/SIGHUP (report_interrupted): a crash-like end, exit 128 + signal. */
+static void test_interrupted(void)
+{
+	fix_init(&fx, FMT_KTAP);
+	fix_hello(&fx, fix_std, 2);
+	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+	fix_test(&fx, 0, "one", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_TEST, 1, "two", NULL);
+	report_interrupted(&fx.report, SIGTERM);
+	ok(report_ended(&fx.report), "interrupted: report_ended");
+	is_int(report_finish(&fx.report), 128 + SIGTERM, "interrupted by SIGTERM: exit status 143");
+	is_str(fix_output(&fx),
+	       HDR ALPHA "  ok 1 one\n  not ok 2 two # ERROR interrupted by SIGTERM\nnot ok 1 alpha\n"
+	       BETA "  not ok 1 three # ERROR not run: interrupted by SIGTERM\nnot ok 2 beta\n" TOT(1, 0, 0, 0, 0, 2),
+	       "interrupted: the running test ERROR, the rest not run, suites and totals closed");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_KTAP);
+	fix_run_std(&fx, PV_PASS, PV_PASS, PV_PASS);
+	report_interrupted(&fx.report, SIGINT);
+	is_int(report_finish(&fx.report), 0, "a signal after DONE changes nothing");
+	fix_free(&fx);
+
+	fix_init(&fx, FMT_JSON);
+	report_interrupted(&fx.report, SIGHUP);
+	is_int(report_finish(&fx.report), 128 + SIGHUP, "interrupted before HELLO: exit status 129");
+	like_str(fix_output(&fx), "\"crash\": \"interrupted by SIGHUP\", \"interrupted\": \"SIGHUP\"",
+		 "json: crash and interrupted name the signal");
+	fix_free(&fx);
+}
+
+/* Known defects (platform.c, report.c apply_expectation): only the recorded failure text is
+ * excused, a pass of a recorded defect fails the run. */
+#define DEFECTS "platform test/*\nxfail alpha.one /expected 1, got [0-9]+/ one is known broken\n" \
+		"xfail beta.three /^triple fault/ three crashes here\n"
+#define KNOWN "known defect of test/sig (t.expect): "
+
+static struct platform plat;
+
+static void start_with_defects(void)
+{
+	struct reason why;
+
+	memset(&plat, 0, sizeof(plat));
+	is_int(platform_parse(&plat, "test/sig", DEFECTS, "t.expect", &why), 2, "two defects recorded");
+	fix_init(&fx, FMT_KTAP);
+	fx.report.platform = &plat;
+	fix_hello(&fx, fix_std, 2);
+	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+}
+
+static void test_expectations(void)
+{
+	start_with_defects();
+	fix_test(&fx, 0, "one", PV_FAIL, "expected 1, got 7");
+	fix_test(&fx, 1, "two", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_SUITE_END, 0, NULL, NULL);
+	fix_suite1(&fx, 1, "beta", 0, "three", PV_PASS, NULL);
+	fix_send(&fx, PV_CMD_DONE, PV_EXIT_FAIL, NULL, NULL);
+	is_int(report_finish(&fx.report), 1, "expectations: an unexpected pass fails the run");
+	like_str(fix_output(&fx), "  # expected 1, got 7\n  ok 1 one # XFAIL " KNOWN "one is known broken\n",
+		 "the recorded failure text -> XFAIL with the recorded reason");
+	like_str(fix_output(&fx), "  # unexpected pass: the defect recorded in t.expect for test/sig did not show: "
+		 "three crashes here\n  not ok 1 three\n", "a pass of a recorded defect -> not ok, said why");
+	is_int(fx.report.plan.suites[1].tests[0].outcome, OUT_XPASS, "... recorded as XPASS");
+	like_str(fix_output(&fx), TOT(1, 0, 1, 1, 0, 0), "totals count the xfail and the xpass");
+	fix_free(&fx);
+
+	start_with_defects();
+	fix_test(&fx, 0, "one", PV_FAIL, "never delivered");
+	is_int(fx.report.plan.suites[0].tests[0].outcome, OUT_FAIL, "another failure of a recorded test stays FAIL");
+	like_str(fix_output(&fx), "  # never delivered\n  # not the known defect: t.expect records /expected 1, got "
+		 "[0-9]+/ for test/sig, which this failure does not print\n  not ok 1 one\n",
+		 "... with a line saying the recorded pattern did not match");
+	fix_free(&fx);
+
+	start_with_defects();
+	fix_send(&fx, PV_CMD_TEST, 0, "one", NULL);
+	fix_send(&fx, PV_CMD_PRINT, 0, NULL, "test.c:9: expected 1, got 3");
+	fix_send(&fx, PV_CMD_RESULT, PV_FAIL, "one", NULL);
+	is_int(fx.report.plan.suites[0].tests[0].outcome, OUT_XFAIL, "the pattern is also searched in the log lines");
+	fix_free(&fx);
+
+	start_with_defects();
+	fix_send(&fx, PV_CMD_SUITE_END, 0, NULL, NULL);
+	fix_send(&fx, PV_CMD_SUITE, 1, "beta", NULL);
+	fix_send(&fx, PV_CMD_TEST, 0, "three", NULL);
+	report_outcome(&fx.report, OUT_ERROR, TF, NULL);
+	is_int(fx.report.plan.suites[1].tests[0].outcome, OUT_XFAIL, "an isolated crash with the recorded text -> XFAIL");
+	fix_free(&fx);
+}
+
 int main(void)
 {
 	test_exit_statuses();
@@ -182,5 +278,7 @@ int main(void)
 	test_timeout_and_between();
 	test_crash_after_done();
 	test_json_mode();
+	test_expectations();
+	test_interrupted();
 	return done_testing();
 }
