@@ -49,6 +49,8 @@ struct opts {
 	struct mce_spec inject[CLI_MAX_INJECT]; /* --inject-mce, in order */
 	int ninject;
 	bool help, version;
+	bool pc_testdev;          /* irqlab-qemu -device pc-testdev */
+	struct cpuid_edits cpuid_edits; /* irqlab-qemu -cpu MODEL,+feat,-feat */
 };
 
 /*

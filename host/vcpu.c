@@ -21,7 +21,10 @@ static int set_cpuid(struct vcpu *v)
 {
 	struct kvm_cpuid2 *cpuid = cpuid_for_vcpu(v->vm->kvm.supported_cpuid, (uint32_t)v->id,
 						  v->vm->ncpus, v->vm->vendor);
-	int r = __kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
+	int r;
+
+	cpuid_apply_edits(cpuid, v->vm->kvm.supported_cpuid, &v->vm->cpuid_edits);
+	r = __kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 
 	free(cpuid);
 	return r;

@@ -108,6 +108,8 @@ void vm_create(struct vm *vm, const struct vm_config *cfg)
 	vm->ncpus = cfg->ncpus;
 	vm->split_irqchip = cfg->split_irqchip;
 	vm->vendor = cfg->vendor;
+	if (cfg->cpuid_edits)
+		vm->cpuid_edits = *cfg->cpuid_edits;
 	vm->fd = kvm_ioctl(vm->kvm.fd, KVM_CREATE_VM, 0);
 	mem_init(&vm->mem, cfg->mem_size);
 	add_ram_slot(vm);              /* 1. memory slots */
