@@ -197,7 +197,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				 .patterns = l->o.tests, .only = only, .list = l->o.list, .list_out = list_out,
 				 .ncpus = l->o.cpus };
 	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
-				     .mexit = &l->mexit, .ioapic = l->vm.ioapic,
+				     .mexit = !l->o.qemu || l->o.debug_exit ? &l->mexit : NULL, .ioapic = l->vm.ioapic,
 				     .coalesced = &l->vm.coalesced, .unclaimed = &l->unclaimed };
 	isa_devices_init(l, &devices);                               /* RTC, pc-testdev */
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */

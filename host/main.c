@@ -5,11 +5,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "abi/pvport.h"
 #include "check.h"
 #include "cli.h"
 #include "launch.h"
+#include "qemu_cli.h"
 #include "util.h"
 
 static void parse_args(struct opts *o, int argc, char **argv)
@@ -32,7 +34,10 @@ int main(int argc, char **argv)
 {
 	uint64_t start_ns = now_ns();
 	struct opts o;
+	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 
+	if (!strcmp(name, "irqlab-qemu"))          /* QEMU's command line (docs/qemu-compat.md) */
+		return qemu_main(argc, argv, start_ns);
 	parse_args(&o, argc, argv);
 	if (o.check)
 		return check_main(&o);

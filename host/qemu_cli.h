@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * irqlab-qemu: QEMU's command line (the part kvm-unit-tests' runner and `-kernel` scripts use)
+ * onto struct opts. Every option, machine, CPU model, feature and device it does not implement
+ * is refused with one line, never ignored. Parsing never prints or exits (unit-testable);
+ * qemu_main.c prints "qemu-system-x86_64: <why>" and exits 1, as QEMU does.
+ */
+#ifndef IRQLAB_HOST_QEMU_CLI_H
+#define IRQLAB_HOST_QEMU_CLI_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+#include "util.h"
+
+#define QEMU_PROG "qemu-system-x86_64"
+#define QEMU_VERSION_COMPAT "7.2.0"   /* the QEMU whose command line this follows */
+#define QEMU_MACHINE_MAX_CPUS 255     /* QEMU's pc machine */
+
+/* What the command line asks for besides a run. */
+struct qemu_cli {
+	bool help, version;
+	bool device_help, machine_help, cpu_help;   /* `-device help` / `-device ?`, ... */
+	const char *kernel;                         /* -kernel FILE */
+};
+
+/* argv -> *o and *q. 0, or -EINVAL with one line in `why` (no program prefix). */
+int qemu_cli_parse(int argc, char **argv, struct opts *o, struct qemu_cli *q, struct reason *why);
+
+/* The device list of `-device help`, in QEMU's format. */
+void qemu_cli_write_devices(FILE *out);
+/* --help: a first line in QEMU's format (the runner reads the version from it), then usage. */
+void qemu_cli_write_usage(FILE *out);
+void qemu_cli_write_machines(FILE *out);
+void qemu_cli_write_cpus(FILE *out);
+
+/* The program when argv[0] names irqlab-qemu. */
+int qemu_main(int argc, char **argv, uint64_t start_ns);
+
+#endif
