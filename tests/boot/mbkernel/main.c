@@ -9,7 +9,7 @@
  */
 #include "mbk.h"
 
-#define NCHECKS 18
+#define NCHECKS 19
 
 static void mask_pic(void)
 {
@@ -101,6 +101,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	check_rtc();                     /* BCD time, status B and D */
 	check_testdev(&b);               /* with `testdev`: data register, iomem, an IRQ line */
 	check_absent();                  /* an absent port reads all-ones */
+	check_cpu_features(&b);          /* has=NAME, lacks=NAME: CPUID feature bits */
 	smp_bringup(&b);                 /* trampoline at page 0, INIT-SIPI-SIPI, bounded wait */
 	check_smp(&b);
 	spin(b.work);                    /* work=N, for benchmarks */

@@ -93,6 +93,8 @@ void check_acpi(const struct boot *b);
 void check_rtc(void);
 void check_testdev(const struct boot *b);
 void check_absent(void);
+/* cpufeat.c: has=NAME / lacks=NAME arguments against CPUID */
+void check_cpu_features(const struct boot *b);
 /* smp.c */
 void smp_bringup(struct boot *b);
 void check_smp(const struct boot *b);
