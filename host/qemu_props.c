@@ -165,8 +165,9 @@ static int cpu_prop(struct qemu_parse *p, const char *val, const char *tok, stru
 	char name[64];
 	bool set = tok[0] != '-';
 
+	key_of(tok, &v);
 	if (key_is(tok, "vendor"))
-		return key_of(tok, &v), cpu_vendor(p, val, v, why);
+		return cpu_vendor(p, val, v, why);
 	if (key_is(tok, "migratable"))
 		return 0;
 	snprintf(name, sizeof(name), "%.*s", (int)key_of(tok + (tok[0] == '+' || tok[0] == '-'), &v),

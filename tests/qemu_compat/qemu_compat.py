@@ -143,6 +143,9 @@ def run(tap, a):
     status, out, err = execute([a.prog, "-nodefaults", "-serial", "stdio", "-kernel", a.kernel, "-append", "exit=0"], 5)
     tap.ok(status is None and "ok 1 - multiboot magic" in out,
            "no isa-debug-exit: the write to 0xF4 does not end the run (QEMU hangs too)", f"{status}\n{out[-300:]}")
+    status, out, err = execute(["timeout", "-k", "1s", "--foreground", "2s", a.prog] + RUNNER +
+                               [a.kernel, "-append", "hang"], 10)
+    tap.ok(status == 124, "a hang under the runner's timeout(1): 124, as with QEMU", f"{status}\n{err}")
 
 
 def devices(tap, a, qemu, extra, label):
