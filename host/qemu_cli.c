@@ -132,6 +132,8 @@ int qemu_cli_parse(int argc, char **argv, struct opts *o, struct qemu_cli *q, st
 	struct qemu_parse p = { .o = o, .q = q };
 
 	defaults(o, q);
+	p.opt = "-cpu";
+	qemu_set_cpu(&p, "qemu64", why);   /* QEMU's default model, until a -cpu replaces it */
 	for (int i = 1; i < argc; i++) {
 		const struct qemu_option *opt = lookup(argv[i]);
 		const char *val = NULL;

@@ -51,6 +51,7 @@ static void test_accepted(void)
 	ok(o.cpus == 2 && !strcmp(o.image, "k.flat") && !strcmp(o.initrd, "env") && !strcmp(o.serial, "-"),
 	   "cpus, kernel, initrd, serial stdio");
 	ok(o.timeout_s == 0 && o.mem_size == 128ull << 20, "no timeout of its own (timeout(1) wraps it), 128M");
+	ok(edited("tsc-deadline", false) && edited("pcid", false), "no -cpu: QEMU's default model, qemu64");
 	is_int(parse("-kernel k -smp cpus=3,maxcpus=3 -m 256 -M pc,kernel_irqchip=split,pit=off"), 0, "smp/m/M forms");
 	ok(o.cpus == 3 && o.mem_size == 256ull << 20 && o.split_irqchip, "3 CPUs, 256 MiB, split irqchip");
 	is_int(parse("-kernel k -m size=1G -global kvm-pit.lost_tick_policy=discard -enable-kvm -accel kvm"), 0,
@@ -148,7 +149,7 @@ static void test_testdev(void)
 
 int main(void)
 {
-	plan(63);
+	plan(64);
 	test_accepted();
 	test_cpu();
 	test_refused();
