@@ -147,13 +147,34 @@ static void test_testdev(void)
 	is_int(back[3], 0xFF, "an access past the window reads all-ones");
 }
 
+/* The edits on a hand-made table: +feat only where KVM supports it or irqlab provides it. */
+static void test_cpuid_edits(void)
+{
+	struct { struct kvm_cpuid2 h; struct kvm_cpuid_entry2 e[2]; } sup = { .h = { .nent = 2 } }, tab;
+	struct cpuid_edits ed = { 0 };
+
+	sup.e[0] = (struct kvm_cpuid_entry2){ .function = 1, .ecx = 1u << 17 };               /* pcid */
+	sup.e[1] = (struct kvm_cpuid_entry2){ .function = 7, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX };
+	tab = sup;
+	tab.e[0].ecx = 1u << 21;                                                              /* x2apic */
+	cpuid_edits_add(&ed, cpuid_feature_find("pcid"), true);
+	cpuid_edits_add(&ed, cpuid_feature_find("invpcid"), true);
+	cpuid_edits_add(&ed, cpuid_feature_find("tsc-deadline"), true);
+	cpuid_edits_add(&ed, cpuid_feature_find("x2apic"), false);
+	cpuid_apply_edits(&tab.h, &sup.h, &ed);
+	is_int(tab.e[0].ecx, (1u << 17) | (1u << 24), "+pcid (supported), +tsc-deadline (provided), -x2apic");
+	is_int(tab.e[1].ebx, 0, "+invpcid stays clear: KVM does not offer it");
+	ok(!cpuid_feature_find("vmx"), "vmx is not a feature irqlab-qemu knows");
+}
+
 int main(void)
 {
-	plan(64);
+	plan(67);
 	test_accepted();
 	test_cpu();
 	test_refused();
 	test_rtc();
 	test_testdev();
+	test_cpuid_edits();
 	return done_testing();
 }
