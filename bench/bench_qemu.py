@@ -2,7 +2,7 @@
 """irqlab-qemu against QEMU + KVM: one set of multiboot kernels, one driver, three binaries.
 
 Usage: bench_qemu.py BUILDDIR [--runs N] [--cases LIST]
-The driver builds the command line kvm-unit-tests' x86/run builds (pc-testdev, isa-debug-exit,
+The driver builds the command line kvm-unit-tests' x86 launcher builds (pc-testdev, isa-debug-exit,
 -serial stdio, -machine accel=kvm, -kernel ... -smp N -append ... [-initrd ENV]) and runs it with
 qemu-system-x86_64 (its default firmware, SeaBIOS), with qemu-system-x86_64 -bios qboot.rom,
 and with irqlab-qemu, interleaved. Every run must exit 1 (debug-exit 0) with all checks ok.

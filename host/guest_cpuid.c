@@ -91,7 +91,7 @@ struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *supported, uint32_t a
 	return c;
 }
 
-/* The bits kvm-unit-tests' unittests.cfg names (Intel SDM Vol. 2A, CPUID; AMD APM Vol. 3). */
+/* The bits kvm-unit-tests' x86 test list names (Intel SDM Vol. 2A, CPUID; AMD APM Vol. 3). */
 static const struct cpuid_feature features[] = {
 	{ "pcid",         1, 0, CPUID_ECX, 17, false },
 	{ "x2apic",       1, 0, CPUID_ECX, 21, true },

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """qemu_compat.py --irqlab-qemu PROG --kernel KERNEL GROUP: irqlab-qemu driven with the argument
-shapes of kvm-unit-tests' runner (x86/run, scripts/runtime.bash, scripts/arch-run.bash), as TAP.
+shapes of kvm-unit-tests' runner, as TAP.
 
 Groups: discovery (--help, -device ?/help), preflight (the _NO_FILE_4Uhere_ probe, the CPU
 limit), refused (options, machines, CPU models, features and devices it lacks), cpu (each -cpu
@@ -18,11 +18,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from irqlab_test import execute, kvm_usable  # noqa: E402
 
 PROG = "qemu-system-x86_64"
-# What x86/run puts before the kernel when -device ? lists pc-testdev and not pci-testdev.
+# What kvm-unit-tests' x86 launcher puts before the kernel when -device ? lists pc-testdev and not pci-testdev.
 RUNNER = ["--no-reboot", "-nodefaults", "-device", "pc-testdev",
           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x4", "-vnc", "none", "-serial", "stdio",
           "-machine", "accel=kvm", "-kernel"]
-# scripts/runtime.bash: the probe's log must show the kernel failed to load, nothing earlier.
+# The runner: the probe's log must show the kernel failed to load, nothing earlier.
 LOADED = re.compile(r"[Cc]ould not (load|open) kernel|error loading")
 RESULT = re.compile(r"^(not )?ok (\d+) - (.*?)( # SKIP .*)?$")
 
@@ -37,7 +37,7 @@ REFUSED = [
     ["-display", "gtk"], ["-chardev", "file,id=x,path=y"], ["-bogus"], ["disk.img"],
 ]
 
-# -cpu forms of x86/unittests.cfg and what the kernel must see (has=/lacks= arguments).
+# -cpu forms of kvm-unit-tests' x86 test list and what the kernel must see (has=/lacks= arguments).
 CPU_FORMS = [
     (None, "has=x2apic lacks=tsc-deadline lacks=pcid"),   # no -cpu: QEMU's default, qemu64
     ("qemu64", "has=x2apic lacks=tsc-deadline lacks=pcid lacks=invpcid lacks=rdtscp"),
@@ -87,7 +87,7 @@ def discovery(tap, a):
         tap.ok(status == 0 and sorted(names) == ["isa-debug-exit", "pc-testdev"] and not err,
                f"-device {form} lists exactly isa-debug-exit and pc-testdev", out + err)
         tap.ok('"pc-testdev"' in out and "pci-testdev" not in out,
-               f"-device {form}: x86/run's greps choose pc-testdev, no pci-testdev", out)
+               f"-device {form}: the runner's greps choose pc-testdev, no pci-testdev", out)
 
 
 def preflight(tap, a):
@@ -95,7 +95,7 @@ def preflight(tap, a):
     tap.ok(status == 1 and out == "" and
            err == f"{PROG}: could not load kernel '_NO_FILE_4Uhere_': No such file or directory\n",
            "the runner's probe: could not load kernel, status 1", f"{status}\n{out}{err}")
-    tap.ok(LOADED.search(err) is not None, "the probe's line matches runtime.bash's pattern", err)
+    tap.ok(LOADED.search(err) is not None, "the probe's line matches the runner's pattern", err)
     status, out, err = execute([a.prog] + RUNNER + ["_NO_FILE_4Uhere_", "-smp", "100000"], 10)
     tap.ok(status == 1 and re.fullmatch(
         rf"{PROG}: Invalid SMP CPUs 100000\. The max CPUs supported by machine '[^']+' is \d+\n", err) is not None,

@@ -46,7 +46,7 @@ static bool edited(const char *name, bool set)
 static void test_accepted(void)
 {
 	is_int(parse("--no-reboot -nodefaults -device pc-testdev -device isa-debug-exit,iobase=0xf4,iosize=0x4 "
-		     "-vnc none -serial stdio -machine accel=kvm -kernel k.flat -smp 2 -initrd env"), 0, "x86/run's line");
+		     "-vnc none -serial stdio -machine accel=kvm -kernel k.flat -smp 2 -initrd env"), 0, "the runner's line");
 	ok(o.boot && o.qemu && o.qemu_status && o.pc_testdev && o.debug_exit, "boot, QEMU statuses, both devices");
 	ok(o.cpus == 2 && !strcmp(o.image, "k.flat") && !strcmp(o.initrd, "env") && !strcmp(o.serial, "-"),
 	   "cpus, kernel, initrd, serial stdio");
