@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "abi/pvport.h"
 #include "check.h"
@@ -34,9 +33,8 @@ int main(int argc, char **argv)
 {
 	uint64_t start_ns = now_ns();
 	struct opts o;
-	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 
-	if (!strcmp(name, "irqlab-qemu"))          /* QEMU's command line (docs/qemu-compat.md) */
+	if (qemu_cli_named(argv[0]))               /* QEMU's command line (docs/qemu-compat.md) */
 		return qemu_main(argc, argv, start_ns);
 	parse_args(&o, argc, argv);
 	if (o.check)

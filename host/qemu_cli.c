@@ -157,6 +157,13 @@ int qemu_cli_parse(int argc, char **argv, struct opts *o, struct qemu_cli *q, st
 	return 0;
 }
 
+bool qemu_cli_named(const char *argv0)
+{
+	const char *name = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
+
+	return !strcmp(name, "irqlab-qemu") || !strcmp(name, QEMU_PROG) || !strcmp(name, "qemu-kvm");
+}
+
 void qemu_cli_write_usage(FILE *out)
 {
 	fprintf(out, "QEMU emulator version %s (irqlab-qemu, irqlab %s: QEMU's command line on irqlab)\n"

@@ -34,7 +34,11 @@ void qemu_cli_write_usage(FILE *out);
 void qemu_cli_write_machines(FILE *out);
 void qemu_cli_write_cpus(FILE *out);
 
-/* The program when argv[0] names irqlab-qemu. */
+/* Does argv[0] call for QEMU's command line? Its basename is irqlab-qemu, qemu-system-x86_64 or
+ * qemu-kvm (a link under QEMU's own name lets scripts that hard-code it run on irqlab). */
+bool qemu_cli_named(const char *argv0);
+
+/* The program when qemu_cli_named(argv[0]). */
 int qemu_main(int argc, char **argv, uint64_t start_ns);
 
 #endif

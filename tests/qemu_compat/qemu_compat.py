@@ -77,6 +77,11 @@ def failed(out):
 
 
 def discovery(tap, a):
+    with tempfile.TemporaryDirectory() as tmp:   # a link under QEMU's own name works the same
+        link = os.path.join(tmp, PROG)
+        os.symlink(os.path.realpath(a.prog), link)
+        status, out, err = execute([link, "-device", "help"], 10)
+        tap.ok(status == 0 and '"pc-testdev"' in out, f"a link named {PROG} speaks QEMU's command line", out + err)
     status, out, err = execute([a.prog, "--help"], 10)
     tap.ok(status == 0 and "QEMU" in out and not err, "--help mentions QEMU", out + err)
     first = re.match(r"QEMU emulator version (\d+)\.(\d+)\.(\d+)", out)

@@ -57,6 +57,9 @@ static void test_accepted(void)
 	is_int(parse("-kernel k -m size=1G -global kvm-pit.lost_tick_policy=discard -enable-kvm -accel kvm"), 0,
 	       "-m size=, -global, -enable-kvm, -accel kvm");
 	ok(o.mem_size == 1ull << 30 && !strcmp(o.serial, "none") && !o.debug_exit, "1 GiB, no serial, no debug-exit");
+	ok(qemu_cli_named("/usr/bin/irqlab-qemu") && qemu_cli_named("shim/qemu-system-x86_64") &&
+	   qemu_cli_named("qemu-kvm"), "argv[0] irqlab-qemu, qemu-system-x86_64, qemu-kvm: QEMU's line");
+	ok(!qemu_cli_named("build/host/irqlab") && !qemu_cli_named("irqlab-qemu-x"), "irqlab and others: not");
 	is_int(parse("--device help"), 0, "--device help");
 	ok(q.device_help, "asks for the device list");
 }
@@ -169,7 +172,7 @@ static void test_cpuid_edits(void)
 
 int main(void)
 {
-	plan(67);
+	plan(69);
 	test_accepted();
 	test_cpu();
 	test_refused();
