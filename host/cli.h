@@ -55,6 +55,9 @@ struct opts {
 	struct mce_spec inject[CLI_MAX_INJECT]; /* --inject-mce, in order */
 	int ninject;
 	bool help, version;
+	bool qemu;                /* irqlab-qemu: only the devices its -device options name */
+	bool pc_testdev, debug_exit; /* irqlab-qemu -device pc-testdev, isa-debug-exit */
+	struct cpuid_edits cpuid_edits; /* irqlab-qemu -cpu MODEL,+feat,-feat */
 };
 
 /*

@@ -42,6 +42,14 @@ static enum exit_verdict pio_absent(uint32_t *val, int is_write)
 	return EXITV_CONTINUE;
 }
 
+/* A port no device claims: absent, and counted for --stats. */
+static enum exit_verdict pio_unclaimed(struct exit_ctx *ctx, uint32_t *val, int is_write)
+{
+	if (ctx->unclaimed)
+		ctx->unclaimed->pio++;
+	return pio_absent(val, is_write);
+}
+
 /* QEMU's isa-debug-exit: a guest written for QEMU ends the run with the value it writes. */
 static enum exit_verdict pio_debug_exit(struct exit_ctx *ctx, uint16_t port, int is_write,
 					int size, uint32_t *val)
@@ -75,6 +83,24 @@ static enum exit_verdict pio_pm_timer(struct exit_ctx *ctx, uint16_t port, int i
 	return EXITV_CONTINUE;
 }
 
+static enum exit_verdict pio_rtc(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
+				 uint32_t *val)
+{
+	if (!ctx->rtc)
+		return pio_unclaimed(ctx, val, is_write);
+	rtc_io(ctx->rtc, port, is_write, val);
+	return EXITV_CONTINUE;
+}
+
+static enum exit_verdict pio_testdev(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
+				     uint32_t *val)
+{
+	if (!ctx->testdev)
+		return pio_unclaimed(ctx, val, is_write);
+	pc_testdev_pio(ctx->testdev, port, is_write, size, val);
+	return EXITV_CONTINUE;
+}
+
 static const struct pio_handler pio_table[] = {
 	{ PORT_PV, PORT_PV, pio_pv },
 	{ PORT_COM1, PORT_COM1_LAST, pio_com1 },
@@ -82,6 +108,9 @@ static const struct pio_handler pio_table[] = {
 	{ PORT_BOCHS_SHUTDOWN, PORT_BOCHS_SHUTDOWN, pio_shutdown },
 	{ PORT_FW_CFG, PORT_FW_CFG_LAST, pio_fw_cfg },
 	{ PORT_ACPI_PM_TMR, PORT_ACPI_PM_TMR_LAST, pio_pm_timer },
+	{ RTC_PORT_INDEX, RTC_PORT_DATA, pio_rtc },
+	{ PC_TESTDEV_PORT_DATA, PC_TESTDEV_PORT_DATA_BYTE + 3, pio_testdev },
+	{ PC_TESTDEV_PORT_IRQ, PC_TESTDEV_PORT_IRQ + PC_TESTDEV_IRQ_LINES - 1, pio_testdev },
 };
 
 enum exit_verdict exit_pio(struct exit_ctx *ctx, uint16_t port, int is_write, int size, uint32_t *val)
@@ -89,7 +118,7 @@ enum exit_verdict exit_pio(struct exit_ctx *ctx, uint16_t port, int is_write, in
 	for (size_t k = 0; k < ARRAY_SIZE(pio_table); k++)
 		if (port >= pio_table[k].first && port <= pio_table[k].last)
 			return pio_table[k].fn(ctx, port, is_write, size, val);
-	return pio_absent(val, is_write);
+	return pio_unclaimed(ctx, val, is_write);
 }
 
 static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
@@ -122,6 +151,13 @@ static enum exit_verdict handle_mmio(struct exit_ctx *ctx, struct kvm_run *run)
 	uint64_t off = run->mmio.phys_addr - LAYOUT_IOAPIC_BASE;
 	uint32_t val = 0xFFFFFFFFu;
 
+	if (ctx->testdev && run->mmio.phys_addr - PC_TESTDEV_IOMEM_BASE < PC_TESTDEV_IOMEM_SIZE) {
+		pc_testdev_mmio(ctx->testdev, run->mmio.phys_addr - PC_TESTDEV_IOMEM_BASE,
+				run->mmio.is_write, run->mmio.data, run->mmio.len);
+		return EXITV_CONTINUE;
+	}
+	if (ctx->unclaimed && !(ctx->ioapic && off < IOAPIC_MMIO_SIZE))
+		ctx->unclaimed->mmio++;
 	if (ctx->ioapic && run->mmio.phys_addr >= LAYOUT_IOAPIC_BASE && off < IOAPIC_MMIO_SIZE &&
 	    run->mmio.len == 4) {
 		if (run->mmio.is_write)

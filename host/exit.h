@@ -11,11 +11,18 @@
 #include "debug_exit.h"
 #include "fw_cfg.h"
 #include "ioapic.h"
+#include "pc_testdev.h"
+#include "rtc.h"
 #include "serial.h"
 
 struct coalesced;
 struct report;
 struct session;
+
+/* Accesses no device claimed (they read all-ones, as on QEMU's pc): --stats shows them. */
+struct unclaimed {
+	_Atomic uint64_t pio, mmio;
+};
 
 /* Per-vCPU context the devices need. */
 struct exit_ctx {
@@ -27,6 +34,9 @@ struct exit_ctx {
 	struct machine_exit *mexit;       /* debug-exit / shutdown port state; NULL: absent */
 	struct ioapic *ioapic;            /* userspace IOAPIC (--irqchip split); NULL: absent */
 	struct coalesced *coalesced;      /* COM1 writes queued by KVM; NULL: none */
+	struct rtc *rtc;                  /* CMOS RTC at 0x70/0x71; NULL: absent */
+	struct pc_testdev *testdev;       /* QEMU's pc-testdev; NULL: absent */
+	struct unclaimed *unclaimed;      /* NULL: not counted */
 	size_t run_size;          /* bytes mapped at the struct kvm_run (bounds for io.data_offset) */
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "guest_cpuid.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "util.h"
@@ -88,4 +89,64 @@ struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *supported, uint32_t a
 			patch_topology(e, apic_id, ncpus);
 	}
 	return c;
+}
+
+/* The bits kvm-unit-tests' x86 test list names (Intel SDM Vol. 2A, CPUID; AMD APM Vol. 3). */
+static const struct cpuid_feature features[] = {
+	{ "pcid",         1, 0, CPUID_ECX, 17, false },
+	{ "x2apic",       1, 0, CPUID_ECX, 21, true },
+	{ "tsc-deadline", 1, 0, CPUID_ECX, 24, true },
+	{ "invpcid",      7, 0, CPUID_EBX, 10, false },
+	{ "umip",         7, 0, CPUID_ECX, 2, false },
+	{ "rdtscp",       0x80000001, 0, CPUID_EDX, 27, false },
+};
+
+const struct cpuid_feature *cpuid_feature_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(features); i++)
+		if (!strcmp(name, features[i].name))
+			return &features[i];
+	return NULL;
+}
+
+int cpuid_edits_add(struct cpuid_edits *ed, const struct cpuid_feature *f, bool set)
+{
+	if (ed->n == CPUID_EDITS_MAX)
+		return -ENOSPC;
+	ed->e[ed->n].f = f;
+	ed->e[ed->n].set = set;
+	ed->n++;
+	return 0;
+}
+
+static struct kvm_cpuid_entry2 *find_entry(struct kvm_cpuid2 *c, uint32_t leaf, uint32_t subleaf)
+{
+	for (uint32_t i = 0; i < c->nent; i++)
+		if (c->entries[i].function == leaf &&
+		    (c->entries[i].index == subleaf || !(c->entries[i].flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX)))
+			return &c->entries[i];
+	return NULL;
+}
+
+static uint32_t *reg_of(struct kvm_cpuid_entry2 *e, enum cpuid_reg r)
+{
+	return r == CPUID_EAX ? &e->eax : r == CPUID_EBX ? &e->ebx : r == CPUID_ECX ? &e->ecx : &e->edx;
+}
+
+void cpuid_apply_edits(struct kvm_cpuid2 *c, const struct kvm_cpuid2 *supported,
+		       const struct cpuid_edits *ed)
+{
+	for (int i = 0; ed && i < ed->n; i++) {
+		const struct cpuid_feature *f = ed->e[i].f;
+		struct kvm_cpuid_entry2 *e = find_entry(c, f->leaf, f->subleaf);
+		struct kvm_cpuid_entry2 *s = find_entry((struct kvm_cpuid2 *)supported, f->leaf, f->subleaf);
+		uint32_t bit = 1u << f->bit;
+
+		if (!e)
+			continue;  /* the leaf is absent: the feature reads as clear either way */
+		if (!ed->e[i].set)
+			*reg_of(e, f->reg) &= ~bit;
+		else if (f->provided || (s && (*reg_of(s, f->reg) & bit)))
+			*reg_of(e, f->reg) |= bit;
+	}
 }

@@ -45,6 +45,9 @@ struct launch {
 	struct session session;
 	struct plan *list_out;      /* launch_plan(): where --list hands the plan */
 	struct platform platform;
+	struct rtc rtc;                 /* multiboot kernels: the CMOS RTC every PC has */
+	struct pc_testdev *testdev;     /* -device pc-testdev (irqlab-qemu) */
+	struct unclaimed unclaimed;     /* accesses no device claimed, for --stats */
 };
 
 /* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
@@ -147,9 +150,24 @@ static int final_status(struct launch *l)
 	return report_finish(&l->report);
 }
 
+/* The PC devices QEMU-style kernels find: the RTC always, pc-testdev when asked for. */
+static void isa_devices_init(struct launch *l, struct exit_ctx *devices)
+{
+	if (l->multiboot) {
+		rtc_init(&l->rtc, l->o.mem_size);
+		devices->rtc = &l->rtc;
+	}
+	if (l->o.pc_testdev) {
+		l->testdev = xcalloc(1, sizeof(*l->testdev));
+		pc_testdev_init(l->testdev, &l->vm.mem, l->vm.ioapic, l->vm.irq);
+		devices->testdev = l->testdev;
+	}
+}
+
 static void launch_free(struct launch *l)
 {
 	session_free(&l->session);
+	free(l->testdev);
 	report_free(&l->report);
 	vm_destroy(&l->vm);
 	image_free(&l->img);
@@ -169,7 +187,8 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
 	classify_image(l);                                           /* native ELF64 or multiboot */
 	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
-	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip, l->o.vendor };
+	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip, l->o.vendor,
+				  &l->o.cpuid_edits };
 	vm_create(&l->vm, &cfg);                                     /* slots, irqchip, routes, vCPUs */
 	mce_setup(&l->vm, l->o.mce_banks,                            /* machine-check banks */
 		  l->o.mce_banks_given || l->o.ninject);
@@ -187,8 +206,11 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				       .list = l->o.list };
 	l->list_out = list_out;
 	devices = (struct exit_ctx){ .session = &l->session, .report = &l->report,
-				     .serial = &l->serial, .fw_cfg = &l->fw_cfg, .mexit = &l->mexit,
-				     .ioapic = l->vm.ioapic, .coalesced = &l->vm.coalesced };
+				     .serial = &l->serial, .fw_cfg = &l->fw_cfg,
+				     .mexit = !l->o.qemu || l->o.debug_exit ? &l->mexit : NULL,
+				     .ioapic = l->vm.ioapic, .coalesced = &l->vm.coalesced,
+				     .unclaimed = &l->unclaimed };
+	isa_devices_init(l, &devices);                               /* RTC, pc-testdev */
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
 	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
 	mce_stop_injector();
@@ -202,6 +224,9 @@ int launch(const struct opts *o, uint64_t start_ns)
 
 	if (l->o.stats)
 		stats_print(&l->vm, &l->report, l->session.request_ns, start_ns);
+	if (l->o.stats)
+		fprintf(stderr, "irqlab-stats: unclaimed_pio=%llu unclaimed_mmio=%llu\n",
+			(unsigned long long)l->unclaimed.pio, (unsigned long long)l->unclaimed.mmio);
 	vm_defer_teardown(&l->vm);                                   /* the kernel's VM teardown off our path */
 	launch_free(l);
 	return status;

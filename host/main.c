@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "launch.h"
 #include "signals.h"
+#include "qemu_cli.h"
 #include "util.h"
 
 /* The report is the run's product: if stdout could not take all of it (a full disk, /dev/full, a
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
 	uint64_t start_ns = now_ns();
 	struct opts o;
 
+	if (qemu_cli_named(argv[0]))               /* QEMU's command line (docs/qemu-compat.md) */
+		return qemu_main(argc, argv, start_ns);
 	parse_args(&o, argc, argv);
 	signals_install();                      /* SIGINT/TERM/HUP close the report (signals.h) */
 	return close_stdout(o.check ? check_main(&o) : launch(&o, start_ns));

@@ -8,15 +8,24 @@
 #include <string.h>
 #include <time.h>
 
+static const char *prog = "irqlab";
+static int fatal_status = -1;     /* -1: die() exits with the status it is given */
+
+void util_set_identity(const char *name, int status)
+{
+	prog = name;
+	fatal_status = status;
+}
+
 static void vreport(const char *fmt, va_list ap, int err)
 {
 	char line[1024];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	if (err)
-		fprintf(stderr, "irqlab: %s: %s\n", line, strerror(err));
+		fprintf(stderr, "%s: %s: %s\n", prog, line, strerror(err));
 	else
-		fprintf(stderr, "irqlab: %s\n", line);
+		fprintf(stderr, "%s: %s\n", prog, line);
 }
 
 void die(int status, const char *fmt, ...)
@@ -27,7 +36,7 @@ void die(int status, const char *fmt, ...)
 	vreport(fmt, ap, 0);
 	va_end(ap);
 	fflush(stdout);
-	exit(status);
+	exit(fatal_status >= 0 ? fatal_status : status);
 }
 
 void die_errno(int status, const char *fmt, ...)
@@ -39,7 +48,7 @@ void die_errno(int status, const char *fmt, ...)
 	vreport(fmt, ap, err);
 	va_end(ap);
 	fflush(stdout);
-	exit(status);
+	exit(fatal_status >= 0 ? fatal_status : status);
 }
 
 void warnx(const char *fmt, ...)

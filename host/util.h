@@ -26,6 +26,10 @@ void die(int status, const char *fmt, ...);
 __attribute__((noreturn, format(printf, 2, 3)))
 void die_errno(int status, const char *fmt, ...);
 
+/* Name the program in die()/warnx() lines as `name` and, if `status` >= 0, make every die()
+ * exit with it (irqlab-qemu: "qemu-system-x86_64: ...", status 1 as QEMU). */
+void util_set_identity(const char *name, int status);
+
 __attribute__((format(printf, 1, 2)))
 void warnx(const char *fmt, ...);
 

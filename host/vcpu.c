@@ -24,7 +24,10 @@ static int set_cpuid(struct vcpu *v)
 {
 	struct kvm_cpuid2 *cpuid = cpuid_for_vcpu(v->env->supported_cpuid, (uint32_t)v->id,
 						  v->env->ncpus, v->env->vendor);
-	int r = __kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
+	int r;
+
+	cpuid_apply_edits(cpuid, v->env->supported_cpuid, v->env->cpuid_edits);
+	r = __kvm_ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 
 	free(cpuid);
 	return r;

@@ -20,6 +20,7 @@ struct vcpu_env {
 	const struct kvm_cpuid2 *supported_cpuid;  /* each vCPU's CPUID derives from it */
 	int ncpus;
 	enum cpu_vendor vendor;
+	const struct cpuid_edits *cpuid_edits;  /* -cpu MODEL,+feat,-feat (irqlab-qemu) */
 	const struct guest_mem *mem;               /* instruction bytes for crash reports */
 };
 

@@ -77,7 +77,7 @@ static void create_userspace_ioapic(struct vm *vm)
 static void create_vcpus(struct vm *vm)
 {
 	vm->vcpu_env = (struct vcpu_env){ vm->fd, vm->kvm.run_size, vm->kvm.supported_cpuid, vm->ncpus,
-					  vm->vendor, &vm->mem };
+					  vm->vendor, &vm->cpuid_edits, &vm->mem };
 	vm->vcpus = xcalloc((size_t)vm->ncpus, sizeof(*vm->vcpus));
 	for (int i = 0; i < vm->ncpus; i++)
 		vcpu_create(&vm->vcpu_env, &vm->vcpus[i], i);
@@ -109,6 +109,8 @@ void vm_create(struct vm *vm, const struct vm_config *cfg)
 	vm->ncpus = cfg->ncpus;
 	vm->split_irqchip = cfg->split_irqchip;
 	vm->vendor = cfg->vendor;
+	if (cfg->cpuid_edits)
+		vm->cpuid_edits = *cfg->cpuid_edits;
 	vm->fd = kvm_ioctl(vm->kvm.fd, KVM_CREATE_VM, 0);
 	mem_init(&vm->mem, cfg->mem_size);
 	add_ram_slot(vm);              /* 1. memory slots */

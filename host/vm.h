@@ -21,6 +21,7 @@ struct vm_config {
 	uint64_t mem_size;
 	bool split_irqchip;
 	enum cpu_vendor vendor;
+	const struct cpuid_edits *cpuid_edits; /* -cpu MODEL,+feat,-feat; NULL: none */
 };
 
 struct vm {
@@ -29,6 +30,7 @@ struct vm {
 	struct guest_mem mem;
 	bool split_irqchip;
 	enum cpu_vendor vendor;
+	struct cpuid_edits cpuid_edits;
 	int ncpus;
 	struct vcpu *vcpus;
 	struct vcpu_env vcpu_env;  /* what each vCPU needs of this VM */

@@ -9,7 +9,7 @@
  */
 #include "mbk.h"
 
-#define NCHECKS 15
+#define NCHECKS 19
 
 static void mask_pic(void)
 {
@@ -98,6 +98,10 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	check_fwcfg_cpus(&b);
 	check_acpi(&b);                  /* the RSDP's tables: MADT CPUs = fw_cfg's; the PM timer */
 	tap_ok(uart_divisor_latched(), "uart dlab");
+	check_rtc();                     /* BCD time, status B and D */
+	check_testdev(&b);               /* with `testdev`: data register, iomem, an IRQ line */
+	check_absent();                  /* an absent port reads all-ones */
+	check_cpu_features(&b);          /* has=NAME, lacks=NAME: CPUID feature bits */
 	smp_bringup(&b);                 /* trampoline at page 0, INIT-SIPI-SIPI, bounded wait */
 	check_smp(&b);
 	spin(b.work);                    /* work=N, for benchmarks */

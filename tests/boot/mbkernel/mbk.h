@@ -89,6 +89,12 @@ void check_fwcfg(const struct boot *b);
 void check_fwcfg_cpus(const struct boot *b);
 /* acpi.c: RSDP, RSDT, FADT, MADT and the PM timer */
 void check_acpi(const struct boot *b);
+/* devices.c: the RTC, pc-testdev (argument `testdev`), an absent port */
+void check_rtc(void);
+void check_testdev(const struct boot *b);
+void check_absent(void);
+/* cpufeat.c: has=NAME / lacks=NAME arguments against CPUID */
+void check_cpu_features(const struct boot *b);
 /* smp.c */
 void smp_bringup(struct boot *b);
 void check_smp(const struct boot *b);
