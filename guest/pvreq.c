@@ -64,3 +64,12 @@ int pvreq_irqfd(uint32_t gsi)
 
 	return pv_request(a);
 }
+
+int pvreq_run_delay(uint64_t *delay_ns)
+{
+	uint64_t a[PV_ARGS] = { PV_REQ_RUN_DELAY };
+	int r = pv_request(a);
+
+	*delay_ns = r ? 0 : a[1];
+	return r;
+}

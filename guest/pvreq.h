@@ -42,5 +42,7 @@ int pvreq_msi_route(uint32_t gsi, uint64_t addr, uint32_t data);
 int pvreq_irq_line(uint32_t gsi, int level, int64_t *status);
 /* One eventfd write on the irqfd bound to `gsi`. */
 int pvreq_irqfd(uint32_t gsi);
+/* The calling vCPU thread's cumulative run-queue delay in ns (time runnable but not running). */
+int pvreq_run_delay(uint64_t *delay_ns);
 
 #endif

@@ -4,6 +4,8 @@
 
 #include "apic.h"
 #include "cpu.h"
+#include "pv.h"
+#include "pvreq.h"
 #include "timer.h"
 
 #define PIT_HZ          1193182u
@@ -124,4 +126,19 @@ void idle_us(uint64_t us)
 	static volatile uint32_t never;
 
 	wait_count(&never, 1, us);
+}
+
+void offcpu_mark(struct offcpu *m)
+{
+	m->known = pv_irqlab() && !pvreq_run_delay(&m->delay_ns);
+}
+
+uint64_t offcpu_since(const struct offcpu *m)
+{
+	struct offcpu now;
+
+	if (!m->known)
+		return 0;
+	offcpu_mark(&now);
+	return now.known && now.delay_ns > m->delay_ns ? now.delay_ns - m->delay_ns : 0;
 }

@@ -4,6 +4,7 @@
 #ifndef GUEST_TIMER_H
 #define GUEST_TIMER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <abi/pvport.h>
@@ -38,5 +39,18 @@ uint64_t timer_apic_khz_max(void);
 int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us);
 /* Same loop for a fixed time: lets any pending interrupt be delivered. */
 void idle_us(uint64_t us);
+
+/*
+ * Time this vCPU could not run because its host thread was waiting for a CPU (the thread's
+ * run-queue delay, PV_REQ_RUN_DELAY): a descheduled vCPU cannot take an interrupt, so lateness
+ * bounds subtract it (docs/verdicts.md). Mark before t0, then offcpu_since() once the event has
+ * been seen. Without irqlab (QEMU) nothing is measured: known is false and the result is 0.
+ */
+struct offcpu {
+	uint64_t delay_ns;
+	bool known;
+};
+void offcpu_mark(struct offcpu *m);
+uint64_t offcpu_since(const struct offcpu *m);     /* run-queue ns since the mark */
 
 #endif

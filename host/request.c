@@ -88,10 +88,25 @@ static int req_irqfd(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS
 	return kvm_result(irq_irqfd_kick(ctx->vm, (uint32_t)arg[1]));
 }
 
+/* Runs on the calling vCPU's own thread, so "thread-self" is that vCPU's thread. */
+static int req_run_delay(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS])
+{
+	unsigned long long exec_ns, delay_ns;
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+	int n = f ? fscanf(f, "%llu %llu", &exec_ns, &delay_ns) : 0;
+
+	if (f)
+		fclose(f);
+	if (n != 2)
+		return -PV_ENOSYS;	/* no schedstat here (CONFIG_SCHED_INFO off) */
+	arg[1] = delay_ns;
+	return 0;
+}
+
 static const req_fn requests[PV_REQ_COUNT] = {
 	[PV_REQ_MCE_INJECT] = req_mce,       [PV_REQ_MSI_SIGNAL] = req_msi_signal,
 	[PV_REQ_MSI_ROUTE] = req_msi_route,  [PV_REQ_IRQ_LINE] = req_irq_line,
-	[PV_REQ_IRQFD] = req_irqfd,
+	[PV_REQ_IRQFD] = req_irqfd,          [PV_REQ_RUN_DELAY] = req_run_delay,
 };
 
 int request_dispatch(struct pv_ctx *ctx, uint32_t cpu, uint64_t arg[PV_ARGS])

@@ -58,6 +58,10 @@ enum pv_req {
 	PV_REQ_IRQ_LINE,      /* arg1 = GSI, arg2 = level: KVM_IRQ_LINE_STATUS, or irqlab's IOAPIC
 	                         pin with --irqchip split; reply arg1 = status */
 	PV_REQ_IRQFD,         /* arg1 = GSI: bind an irqfd to it on first use, then one eventfd write */
+	PV_REQ_RUN_DELAY,     /* none: reply arg1 = the calling vCPU thread's cumulative run-queue
+	                         delay in ns (/proc/thread-self/schedstat, field 2): time it was
+	                         runnable but not running. Lateness bounds subtract its growth
+	                         (docs/verdicts.md) */
 	PV_REQ_COUNT
 };
 
