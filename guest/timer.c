@@ -110,12 +110,18 @@ int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us)
 			reached = 1;
 			break;
 		}
+		/* a VM exit: pending interrupts get injected (platform.md). Before the deadline
+		 * check, so that even a vCPU descheduled past the deadline takes what is pending */
+		(void)inl(PORT_PV);
+		pause();
+		if (*count >= target) {
+			reached = 1;
+			break;
+		}
 		if (rdtsc() >= deadline) {
 			reached = 0;
 			break;
 		}
-		(void)inl(PORT_PV);	/* a VM exit: pending interrupts get injected */
-		pause();
 	}
 	cli();
 	return reached;
@@ -130,15 +136,24 @@ void idle_us(uint64_t us)
 
 void offcpu_mark(struct offcpu *m)
 {
-	m->known = pv_irqlab() && !pvreq_run_delay(&m->delay_ns);
+	m->known = pv_irqlab() && !pvreq_run_delay(&m->delay_ns, &m->cpu_ns, &m->host_ns);
 }
 
-uint64_t offcpu_since(const struct offcpu *m)
+uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued)
 {
 	struct offcpu now;
+	uint64_t wall, cpu;
 
+	if (queued)
+		*queued = 0;
 	if (!m->known)
 		return 0;
 	offcpu_mark(&now);
-	return now.known && now.delay_ns > m->delay_ns ? now.delay_ns - m->delay_ns : 0;
+	if (!now.known)
+		return 0;
+	if (queued)
+		*queued = now.delay_ns - m->delay_ns;
+	wall = now.host_ns - m->host_ns;
+	cpu = now.cpu_ns - m->cpu_ns;
+	return wall > cpu ? wall - cpu : 0;
 }

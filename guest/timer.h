@@ -41,16 +41,20 @@ int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us);
 void idle_us(uint64_t us);
 
 /*
- * Time this vCPU could not run because its host thread was waiting for a CPU (the thread's
- * run-queue delay, PV_REQ_RUN_DELAY): a descheduled vCPU cannot take an interrupt, so lateness
- * bounds subtract it (docs/verdicts.md). Mark before t0, then offcpu_since() once the event has
- * been seen. Without irqlab (QEMU) nothing is measured: known is false and the result is 0.
+ * Time this vCPU could not run, as its host thread's clocks show it (PV_REQ_RUN_DELAY): host
+ * time passed minus the thread's CPU time, i.e. off CPU for any reason (waiting for a CPU, or
+ * blocked in the host kernel). A descheduled vCPU cannot take an interrupt, so lateness bounds
+ * subtract it (docs/verdicts.md); that is sound only while the guest spins (wait_count(), no
+ * hlt), so that being off CPU is never the guest's own choice. Mark before t0, then
+ * offcpu_since() once the event has been seen. Without irqlab (QEMU) nothing is measured:
+ * known is false and the result is 0.
  */
 struct offcpu {
-	uint64_t delay_ns;
+	uint64_t delay_ns, cpu_ns, host_ns;
 	bool known;
 };
 void offcpu_mark(struct offcpu *m);
-uint64_t offcpu_since(const struct offcpu *m);     /* run-queue ns since the mark */
+/* Off-CPU ns since the mark; *queued (may be NULL) gets the part spent waiting for a CPU. */
+uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued);
 
 #endif
