@@ -66,12 +66,16 @@ load_loop() {
 # per run: "pass" or "fail <status> <suite.test>..." and the diagnostics in <dir>/run<N>.log.
 worker() {
 	local k=$1 deadline=$2 dir=$3; shift 3
-	local i out st names
+	local i out st names child=
+	trap '[ -n "$child" ] && kill "$child" 2>/dev/null; wait; exit 0' TERM
 	for ((i = k; i < runs; i += par)); do
 		[ "$(date +%s)" -lt "$deadline" ] || break
 		out=$dir/run$i.ktap
-		"$irqlab" "$@" --serial none >"$out" 2>"$dir/run$i.err"
+		"$irqlab" "$@" --serial none >"$out" 2>"$dir/run$i.err" &
+		child=$!
+		wait "$child"
 		st=$?
+		child=
 		if [ $st -eq 0 ]; then
 			echo pass >>"$dir/results.$k"
 			rm -f "$out" "$dir/run$i.err"
@@ -98,7 +102,7 @@ for ((m = 0; m < nmodes; m++)); do
 	yes >/dev/null & pids+=($!)
 	wpids=()
 	for ((k = 0; k < par; k++)); do
-		worker "$k" "$deadline" "$dir" "${args[@]}" & wpids+=($!)
+		worker "$k" "$deadline" "$dir" "${args[@]}" & wpids+=($!); pids+=($!)
 	done
 	for p in "${wpids[@]}"; do wait "$p"; done
 	stop_all

@@ -57,4 +57,20 @@ void offcpu_mark(struct offcpu *m);
 /* Off-CPU ns since the mark; *queued (may be NULL) gets the part spent waiting for a CPU. */
 uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued);
 
+
+/*
+ * The ACPI PM timer (PORT_ACPI_PM_TMR: irqlab's, from the host's CLOCK_MONOTONIC) read between
+ * two TSC reads; a read whose bracket is wider than 50 us is retried (up to 8 times). Two stamps
+ * give the TSC's rate against an independent clock: pm_tsc_check() returns 0 if the PM interval
+ * lies in the bracketed TSC interval (converted at tsc_khz()) within 0.1% + 1 us, else -1 with
+ * the figures in *pm_ns, *lo_ns, *hi_ns. Only under irqlab (elsewhere the port is unknown).
+ */
+struct pm_stamp {
+	uint64_t tsc_lo, tsc_hi;
+	uint32_t pm;
+};
+void pm_stamp(struct pm_stamp *s);
+int pm_tsc_check(const struct pm_stamp *a, const struct pm_stamp *b, uint64_t *pm_ns,
+		 uint64_t *lo_ns, uint64_t *hi_ns);
+
 #endif
