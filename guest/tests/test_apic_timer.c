@@ -24,7 +24,8 @@
  * Time not running: while it waits the guest spins (an exit per ~10-30 us iteration, never hlt),
  * so a step of more than GAP_US between two TSC reads is a stretch in which this vCPU did not
  * run. Only the stretches after the interrupt was due count (a vCPU descheduled before that
- * delays nothing), each ending at the first new interrupt's stamp when one came in it; and no
+ * delays nothing); the stamps of interrupts that came in an iteration split it (a stretch
+ * between two stamps is one too, with the handler's time allowed for); and no
  * more than the host's own measure of the vCPU thread's off-CPU time (PV_REQ_RUN_DELAY) is
  * taken off. Without that measure (QEMU) nothing is, and the slack is TIMER_SLACK_UNKNOWN_US.
  */
@@ -69,9 +70,12 @@ static bool timed_wait(struct timed *t, uint32_t target)
 		now = rdtsc();
 		n = irq_count;
 		if (n != seen && seen < STAMPS && n <= STAMPS) {
-			/* up to the first new interrupt, and from the last one (its handler, ~100
-			 * emulated instructions, included) unless that was the one awaited */
+			/* up to the first new interrupt, between new ones and from the last one (a
+			 * handler, ~100 emulated instructions, included), but not past the one
+			 * awaited */
 			t->lost += lost_in(t, prev, irq_tsc[seen], gap);
+			for (uint32_t k = seen + 1; k < n && k < target; k++)
+				t->lost += lost_in(t, irq_tsc[k - 1], irq_tsc[k], 3 * gap);
 			if (n < target)
 				t->lost += lost_in(t, irq_tsc[n - 1], now, 3 * gap);
 		} else {
