@@ -14,7 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run import SKIP, execute, kvm_usable  # noqa: E402
 
-RUNS = 5
+RUNS = 10
 CAUGHT = re.compile(r"^  # test_apic_timer\.c:\d+: (one-shot|periodic, 4 periods): fired after \d+ ns, "
                     r"of which \d+ ns the vCPU was not running .*; bound \d+ ns$", re.M)
 
