@@ -64,3 +64,14 @@ int pvreq_irqfd(uint32_t gsi)
 
 	return pv_request(a);
 }
+
+int pvreq_run_delay(uint64_t *delay_ns, uint64_t *cpu_ns, uint64_t *host_ns)
+{
+	uint64_t a[PV_ARGS] = { PV_REQ_RUN_DELAY };
+	int r = pv_request(a);
+
+	*delay_ns = r ? 0 : a[1];
+	*cpu_ns = r ? 0 : a[2];
+	*host_ns = r ? 0 : a[3];
+	return r;
+}

@@ -35,5 +35,8 @@ int pvreq_msi_route(uint32_t gsi, uint64_t addr, uint32_t data);
 int pvreq_irq_line(uint32_t gsi, int level, int64_t *status);
 /* One eventfd write on the irqfd bound to `gsi`. */
 int pvreq_irqfd(uint32_t gsi);
+/* The calling vCPU thread's cumulative run-queue delay and CPU time, the host's monotonic clock
+ * (all ns). */
+int pvreq_run_delay(uint64_t *delay_ns, uint64_t *cpu_ns, uint64_t *host_ns);
 
 #endif

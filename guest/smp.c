@@ -26,7 +26,7 @@
  */
 #define INIT_DELAY_US           10
 #define SIPI_DELAY_US           10
-#define BRINGUP_BASE_US         200000  /* bring-up timeout: base + per AP */
+#define BRINGUP_BASE_US         500000  /* bring-up timeout: base + per AP (500 ms convention) */
 #define BRINGUP_PER_AP_US       2000
 
 extern const char trampoline_start[], trampoline_end[];  /* boot/trampoline.asm */

@@ -17,7 +17,13 @@ static struct {
 	bool failed;
 	bool skipped;
 	char diag[PV_TEXT_MAX];         /* first failure, or the skip reason */
+	void (*at_end)(void);
 } cur;
+
+void test_at_end(void (*fn)(void))
+{
+	cur.at_end = fn;
+}
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -57,11 +63,18 @@ static bool run_test(uint32_t idx, const struct test *t, const struct suite *s, 
 
 	pv_test(idx, t->name);
 	cur.failed = cur.skipped = false;
+	cur.at_end = 0;
 	cur.diag[0] = '\0';
 	if (s->min_cpus > ncpus)
 		test_skip("needs %u CPUs, have %u", s->min_cpus, ncpus);
 	else
 		t->fn();
+	if (cur.at_end) {
+		void (*fn)(void) = cur.at_end;
+
+		cur.at_end = 0;
+		fn();
+	}
 	v = cur.failed ? PV_FAIL : cur.skipped ? PV_SKIP : PV_PASS;
 	pv_result(v, t->name, v == PV_PASS ? "" : cur.diag);
 	return cur.failed;

@@ -78,6 +78,9 @@ void test_run_all(const struct pv_boot *boot);
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Call fn once after the running test returns, before its verdict (a check() there counts
+ * against the test): cleanup the test must not skip, e.g. draining the interrupts it caused. */
+void test_at_end(void (*fn)(void));
 /* Mark the running test SKIP with a reason; the test should return. */
 void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

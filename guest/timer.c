@@ -4,6 +4,8 @@
 
 #include "apic.h"
 #include "cpu.h"
+#include "pv.h"
+#include "pvreq.h"
 #include "timer.h"
 
 #define PIT_HZ          1193182u
@@ -108,12 +110,18 @@ int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us)
 			reached = 1;
 			break;
 		}
+		/* a VM exit: pending interrupts get injected (platform.md). Before the deadline
+		 * check, so that even a vCPU descheduled past the deadline takes what is pending */
+		(void)inl(PORT_PV);
+		pause();
+		if (*count >= target) {
+			reached = 1;
+			break;
+		}
 		if (rdtsc() >= deadline) {
 			reached = 0;
 			break;
 		}
-		(void)inl(PORT_PV);	/* a VM exit: pending interrupts get injected */
-		pause();
 	}
 	cli();
 	return reached;
@@ -124,4 +132,58 @@ void idle_us(uint64_t us)
 	static volatile uint32_t never;
 
 	wait_count(&never, 1, us);
+}
+
+void offcpu_mark(struct offcpu *m)
+{
+	m->known = pv_irqlab() && !pvreq_run_delay(&m->delay_ns, &m->cpu_ns, &m->host_ns);
+}
+
+uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued)
+{
+	struct offcpu now;
+	uint64_t wall, cpu;
+
+	if (queued)
+		*queued = 0;
+	if (!m->known)
+		return 0;
+	offcpu_mark(&now);
+	if (!now.known)
+		return 0;
+	if (queued)
+		*queued = now.delay_ns - m->delay_ns;
+	wall = now.host_ns - m->host_ns;
+	cpu = now.cpu_ns - m->cpu_ns;
+	return wall > cpu ? wall - cpu : 0;
+}
+
+#define PM_TIMER_HZ     3579545u
+#define PM_TIMER_MASK   0x00FFFFFFu
+#define PM_BRACKET_US   50
+
+void pm_stamp(struct pm_stamp *s)
+{
+	for (int i = 0; i < 8; i++) {
+		s->tsc_lo = rdtsc();
+		s->pm = inl(PORT_ACPI_PM_TMR) & PM_TIMER_MASK;
+		s->tsc_hi = rdtsc();
+		if (s->tsc_hi - s->tsc_lo <= us_to_tsc(PM_BRACKET_US))
+			break;
+	}
+}
+
+/* Each PM read happened inside its bracket and truncates to a tick (~279 ns): the host time
+ * between them is pm_ns + [-1, +1] tick, the TSC time [b.lo - a.hi, b.hi - a.lo]. */
+int pm_tsc_check(const struct pm_stamp *a, const struct pm_stamp *b, uint64_t *pm_ns,
+		 uint64_t *lo_ns, uint64_t *hi_ns)
+{
+	uint64_t ticks = (b->pm - a->pm) & PM_TIMER_MASK, tick_ns = 1000000000u / PM_TIMER_HZ + 1;
+	uint64_t tol;
+
+	*pm_ns = ticks * 1000000000u / PM_TIMER_HZ;
+	*lo_ns = tsc_to_ns(b->tsc_lo - a->tsc_hi);
+	*hi_ns = tsc_to_ns(b->tsc_hi - a->tsc_lo);
+	tol = *pm_ns / 1000 + 1000 + tick_ns;
+	return *pm_ns + tol >= *lo_ns && *pm_ns <= *hi_ns + tol ? 0 : -1;
 }

@@ -4,6 +4,7 @@
 #ifndef GUEST_TIMER_H
 #define GUEST_TIMER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <abi/pvport.h>
@@ -38,5 +39,38 @@ uint64_t timer_apic_khz_max(void);
 int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us);
 /* Same loop for a fixed time: lets any pending interrupt be delivered. */
 void idle_us(uint64_t us);
+
+/*
+ * Time this vCPU could not run, as its host thread's clocks show it (PV_REQ_RUN_DELAY): host
+ * time passed minus the thread's CPU time, i.e. off CPU for any reason (waiting for a CPU, or
+ * blocked in the host kernel). A descheduled vCPU cannot take an interrupt, so lateness bounds
+ * subtract it (docs/verdicts.md); that is sound only while the guest spins (wait_count(), no
+ * hlt), so that being off CPU is never the guest's own choice. Mark before t0, then
+ * offcpu_since() once the event has been seen. Without irqlab (QEMU) nothing is measured:
+ * known is false and the result is 0.
+ */
+struct offcpu {
+	uint64_t delay_ns, cpu_ns, host_ns;
+	bool known;
+};
+void offcpu_mark(struct offcpu *m);
+/* Off-CPU ns since the mark; *queued (may be NULL) gets the part spent waiting for a CPU. */
+uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued);
+
+
+/*
+ * The ACPI PM timer (PORT_ACPI_PM_TMR: irqlab's, from the host's CLOCK_MONOTONIC) read between
+ * two TSC reads; a read whose bracket is wider than 50 us is retried (up to 8 times). Two stamps
+ * give the TSC's rate against an independent clock: pm_tsc_check() returns 0 if the PM interval
+ * lies in the bracketed TSC interval (converted at tsc_khz()) within 0.1% + 1 us, else -1 with
+ * the figures in *pm_ns, *lo_ns, *hi_ns. Only under irqlab (elsewhere the port is unknown).
+ */
+struct pm_stamp {
+	uint64_t tsc_lo, tsc_hi;
+	uint32_t pm;
+};
+void pm_stamp(struct pm_stamp *s);
+int pm_tsc_check(const struct pm_stamp *a, const struct pm_stamp *b, uint64_t *pm_ns,
+		 uint64_t *lo_ns, uint64_t *hi_ns);
 
 #endif

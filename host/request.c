@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "ioapic.h"
 #include "irq.h"
@@ -94,10 +95,33 @@ static int req_irqfd(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 	return kvm_result(irq_irqfd_kick(vm->irq, (uint32_t)arg[1]));
 }
 
+static uint64_t ns_of(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+}
+
+/* Runs on the calling vCPU's own thread, so "thread-self" and the thread CPU clock are its own. */
+static int req_run_delay(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS])
+{
+	unsigned long long exec_ns, delay_ns;
+	struct timespec cpu, mono;
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+	int n = f ? fscanf(f, "%llu %llu", &exec_ns, &delay_ns) : 0;
+
+	if (f)
+		fclose(f);
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) || clock_gettime(CLOCK_MONOTONIC, &mono))
+		return -PV_ENOSYS;
+	arg[1] = n == 2 ? delay_ns : 0;		/* 0 without schedstat (CONFIG_SCHED_INFO off) */
+	arg[2] = ns_of(&cpu);
+	arg[3] = ns_of(&mono);
+	return 0;
+}
+
 static const req_fn requests[PV_REQ_COUNT] = {
 	[PV_REQ_MCE_INJECT] = req_mce,       [PV_REQ_MSI_SIGNAL] = req_msi_signal,
 	[PV_REQ_MSI_ROUTE] = req_msi_route,  [PV_REQ_IRQ_LINE] = req_irq_line,
-	[PV_REQ_IRQFD] = req_irqfd,
+	[PV_REQ_IRQFD] = req_irqfd,          [PV_REQ_RUN_DELAY] = req_run_delay,
 };
 
 int req_serve(void *opaque, uint32_t cpu, uint64_t arg[PV_ARGS], struct reason *why)

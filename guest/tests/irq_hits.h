@@ -20,7 +20,10 @@
 #define HIT_SETTLE_US   2000    /* after the last expected delivery: a duplicate would show */
 
 void hits_arm(void);                            /* handlers installed, every count 0 */
-void hits_disarm(void);                         /* handlers removed */
+/* Drain (wait until no hit vector is pending on any CPU, HIT_WAIT_US at most; fail the test if
+ * one is left or arrives now), then remove the handlers. The test runner calls it after a test
+ * that armed and did not disarm. */
+void hits_disarm(void);
 void hits_defer_eoi(uint8_t vec, bool defer);   /* leave vec in service: the test EOIs */
 volatile uint32_t *hits_of(uint32_t cpu, uint8_t vec);
 volatile uint32_t *hits_nmi(uint32_t cpu);

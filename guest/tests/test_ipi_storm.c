@@ -31,7 +31,9 @@
 #define STORM_DRAIN_US  500000
 #define RT_ROUNDS       100     /* round trips measured, after RT_WARMUP */
 #define RT_WARMUP       4
-#define RT_TIMEOUT_US   20000   /* per round trip */
+#define RT_TIMEOUT_US   100000  /* per round trip on average (~10 s for all): each takes ~50 us,
+                                   but a soak measured 2 s for 45 of them with both vCPU
+                                   threads starved (docs/verdicts.md) */
 
 static struct {
 	uint32_t m, k;
@@ -310,8 +312,8 @@ static void roundtrip(int x2apic)
 		return;
 	done = rt_measure(peer, x2apic);
 	if (check(done == RT_ROUNDS + RT_WARMUP, "%s ping-pong with APIC ID %u: round trip %u of %u "
-		  "not completed within %u us", mode, peer, done + 1, RT_ROUNDS + RT_WARMUP,
-		  RT_TIMEOUT_US)) {
+		  "not completed within %u ms for all", mode, peer, done + 1, RT_ROUNDS + RT_WARMUP,
+		  RT_TIMEOUT_US / 1000 * (RT_ROUNDS + RT_WARMUP))) {
 		sort_u64(rt_ns, RT_ROUNDS);
 		snprintf(name, sizeof(name), "ipi_roundtrip_%s_min", mode);
 		pv_metric(name, (int64_t)rt_ns[0], "ns");

@@ -21,7 +21,8 @@
 #include "test.h"
 #include "timer.h"
 
-#define MC_WAIT_US   20000      /* #MC comes at the target's next entry; cross-CPU adds a kick */
+#define MC_WAIT_US   500000     /* #MC comes at the target's next entry (cross-CPU adds a kick); a
+                                   wait ends when it arrives, only a starved vCPU needs more */
 #define NO_MC_US     1000       /* long enough for an #MC that should not come to show */
 
 /* An uncorrected cache error, context corrupt: RIPV lets the handler resume (SDM 15.3.1.2). */

@@ -20,7 +20,7 @@
 
 #define PROBE_US        2000    /* an AP that wrongly starts runs its first insn within ~100 us */
 #define PROBE_PER_AP_US 20
-#define RESTART_US      100000
+#define RESTART_US      500000  /* 500 ms convention: returns as soon as the AP is up */
 #define TPR_MARK        0x20    /* set before INIT: INIT must clear it (SDM Vol. 3A 11.4.7.3) */
 
 bool smp_need_aps(void)

@@ -58,6 +58,12 @@ enum pv_req {
 	PV_REQ_IRQ_LINE,      /* arg1 = GSI, arg2 = level: KVM_IRQ_LINE_STATUS, or irqlab's IOAPIC
 	                         pin with --irqchip split; reply arg1 = status */
 	PV_REQ_IRQFD,         /* arg1 = GSI: bind an irqfd to it on first use, then one eventfd write */
+	PV_REQ_RUN_DELAY,     /* none: the calling vCPU thread's clocks, all in ns: reply arg1 =
+	                         its cumulative run-queue delay (/proc/thread-self/schedstat field
+	                         2: runnable, not running), arg2 = its CPU time
+	                         (CLOCK_THREAD_CPUTIME_ID), arg3 = host CLOCK_MONOTONIC. Between two
+	                         replies, d(arg3) - d(arg2) is the time the vCPU was off CPU; timer
+	                         lateness bounds subtract it (docs/verdicts.md) */
 	PV_REQ_COUNT
 };
 

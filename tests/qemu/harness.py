@@ -8,8 +8,9 @@ usage: harness.py [--platform qemu-tcg|qemu-kvm|ovmf-tcg] [--smp N] [--timeout S
 IMAGE is guest/irqlab-guest.elf (multiboot: qemu-tcg, qemu-kvm with qboot) or
 guest/efi/irqlab-guest.efi (ovmf-tcg). The guest's KTAP is echoed on stdout, then a summary.
 Exit status: 0 every verdict as expected, 1 an unexpected verdict (or a stale expectation),
-2 usage error or QEMU failed to start, 3 the guest crashed, hung or broke KTAP, 77 QEMU, the
-firmware or /dev/kvm is missing. python3 standard library only.
+2 usage error or QEMU failed to start (or QEMU or the firmware is missing under CI: CI=true or
+IRQLAB_REQUIRE_QEMU=1), 3 the guest crashed, hung or broke KTAP, 77 QEMU, the firmware or
+/dev/kvm is missing. python3 standard library only.
 """
 import argparse
 import json
@@ -72,10 +73,14 @@ def main(argv):
     ap.add_argument("--serial-log", help="write COM1's whole output here")
     ap.add_argument("--json", help="write verdicts as JSON here")
     a = ap.parse_args(argv)
-    why = qemu_run.missing(a.platform)
-    if why:
-        print(f"1..0 # SKIP {why}")
+    gone = qemu_run.unavailable(a.platform)
+    if gone and gone[1] == EXIT_SKIP:
+        print(f"1..0 # SKIP {gone[0]}")
         return EXIT_SKIP
+    if gone:
+        print(f"harness: {gone[0]}: required under CI (CI=true or IRQLAB_REQUIRE_QEMU=1)",
+              file=sys.stderr)
+        return EXIT_USAGE
     if not os.path.exists(a.image):
         print(f"harness: {a.image}: no such file", file=sys.stderr)
         return EXIT_USAGE

@@ -245,8 +245,24 @@ def run_qemu(platform, image, smp, timeout, cpu=None):
     return run
 
 
+def required():
+    """True when a missing QEMU or firmware must fail, not skip: under CI (CI=true, or
+    IRQLAB_REQUIRE_QEMU=1 as ci/test.sh sets), where ci/deps.sh installed them. The QEMU runs
+    are the only ones that catch what this KVM hides (e.g. a guest without its EOI write)."""
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("IRQLAB_REQUIRE_QEMU") == "1"
+
+
+def unavailable(platform):
+    """(why, status) when `platform` cannot run here: status 77 (skip), or 2 when required()
+    and what is missing is a package (not /dev/kvm, a property of the machine); None if it can."""
+    why = missing(platform)
+    if not why:
+        return None
+    return why, 2 if required() and "/dev/kvm" not in why else 77
+
+
 def missing(platform):
-    """Why `platform` cannot run here (exit 77), or None."""
+    """Why `platform` cannot run here, or None."""
     if not qemu_binary():
         return "qemu-system-x86_64 not installed (apt install qemu-system-x86)"
     if platform == "ovmf-tcg" and not firmware("ovmf"):

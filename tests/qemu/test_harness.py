@@ -218,10 +218,10 @@ class Requests(unittest.TestCase):
 
 
 def monitor(image):
-    why = qemu_run.missing("qemu-tcg")
-    if why:
-        print(f"1..0 # SKIP {why}")
-        return 77
+    gone = qemu_run.unavailable("qemu-tcg")
+    if gone:
+        print(f"1..0 # SKIP {gone[0]}" if gone[1] == 77 else f"required under CI: {gone[0]}")
+        return gone[1]
     with tempfile.TemporaryDirectory() as tmp:
         sock = os.path.join(tmp, "qmp.sock")
         cmd = qemu_run.command("qemu-tcg", image, 1, sock, tmp) + ["-S"]

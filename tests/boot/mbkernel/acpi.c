@@ -19,6 +19,7 @@
 #define PM_TIMER_MASK   0xFFFFFFu
 #define DELAY_CYCLES    (1ull << 20)   /* ~0.4 ms of TSC at 2.6 GHz: ~1400 PM ticks, enough for
                                           the check's 0.5-8 GHz bounds */
+#define BRACKET_CYCLES  (1ull << 16)   /* ~25 us: one port exit, not a descheduled vCPU */
 #define TSC_HZ_MIN      500000000ull   /* no CPUID leaf gives the TSC's rate: generous bounds, */
 #define TSC_HZ_MAX      8000000000ull  /* i.e. the timer runs at 3.58 MHz within a factor ~3 */
 
@@ -110,16 +111,35 @@ static void walk_rsdt(const uint8_t *rsdt, struct acpi_seen *s)
 	}
 }
 
+/* A PM timer read and the TSC when it happened: the middle of a TSC bracket around it. A wide
+ * bracket means the vCPU was descheduled around the read (host load: docs/verdicts.md), which
+ * would skew the rate by up to tens of ms: such a read is retried. */
+static uint32_t pm_read(uint16_t port, uint64_t *at)
+{
+	uint64_t a = 0, b = 0;
+	uint32_t v = 0;
+
+	for (int i = 0; i < 8; i++) {
+		a = rdtsc();
+		v = inl(port);
+		b = rdtsc();
+		if (b - a <= BRACKET_CYCLES)
+			break;
+	}
+	*at = a + (b - a) / 2;
+	return v;
+}
+
 /* Two reads of the PM timer around a TSC-timed delay; its 24 bits wrap every 4.7 s. */
 static void time_pm_timer(struct acpi_seen *s)
 {
 	uint16_t port = (uint16_t)s->pm_port;
-	uint32_t t0 = inl(port);
-	uint64_t c0 = rdtsc(), c1;
+	uint64_t c0, c1;
+	uint32_t t0 = pm_read(port, &c0);
 
-	while ((c1 = rdtsc()) - c0 < DELAY_CYCLES)
+	while (rdtsc() - c0 < DELAY_CYCLES)
 		cpu_relax();
-	s->ticks = (inl(port) - t0) & PM_TIMER_MASK;
+	s->ticks = (pm_read(port, &c1) - t0) & PM_TIMER_MASK;
 	s->cycles = c1 - c0;
 }
 
