@@ -15,6 +15,7 @@
 #include "boot32.h"
 #include "boot64.h"
 #include "cli.h"
+#include "gdb.h"
 #include "launch.h"
 #include "image.h"
 #include "load_elf.h"
@@ -45,6 +46,7 @@ struct launch {
 	struct session session;
 	struct plan *list_out;      /* launch_plan(): where --list hands the plan */
 	struct platform platform;
+	struct gdb_stub *gdb;       /* --gdb */
 };
 
 /* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
@@ -189,7 +191,9 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				     .serial = &l->serial, .fw_cfg = &l->fw_cfg, .mexit = &l->mexit,
 				     .ioapic = l->vm.ioapic, .coalesced = &l->vm.coalesced };
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
-	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
+	if (l->o.gdb)                                                /* vCPUs wait for gdb; no --timeout */
+		l->gdb = gdb_stub_start(&l->vm, l->o.gdb, l->multiboot);
+	run_vm(&l->vm, &devices, l->gdb ? 0 : l->o.timeout_s);       /* until done, crash or timeout */
 	mce_stop_injector();
 	return l;
 }
@@ -198,6 +202,8 @@ int launch(const struct opts *o, uint64_t start_ns)
 {
 	struct launch *l = launch_run(o, stdout, NULL, NULL);
 	int status = final_status(l);                                /* exit status, reports written */
+
+	gdb_stub_finish(l->gdb, status);                             /* gdb sees the exit status */
 
 	if (l->o.stats)
 		stats_print(&l->vm, &l->report, l->session.request_ns, start_ns);
