@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <x86/msr.h>
+
 #include "gdb.h"
 #include "gdb_internal.h"
 #include "vcpu.h"
@@ -261,6 +263,20 @@ static void cmd_vcont(struct gdb_stub *st, char *args)
 	reply_err(st, 22);
 }
 
+/* Every vCPU parked (a new connection may find them running), and the architecture chosen from
+ * the current vCPU's mode. */
+static void choose_arch(struct gdb_stub *st)
+{
+	struct gdb_cpu_state s;
+
+	pthread_mutex_lock(&st->lock);
+	gdb_wait_parked(st);
+	pthread_mutex_unlock(&st->lock);
+	if (gdb_get_state(st, st->g_cpu, &s) < 0)
+		return;
+	st->arch = (s.s.efer & EFER_LMA) ? GDB_ARCH_AMD64 : (s.s.cr0 & 1) ? GDB_ARCH_I386 : GDB_ARCH_I8086;
+}
+
 static void cmd_xfer_features(struct gdb_stub *st, const char *args)
 {
 	static char xml[16384];
@@ -274,6 +290,10 @@ static void cmd_xfer_features(struct gdb_stub *st, const char *args)
 	args += 11;
 	if (parse_addr_len(&args, &off, &len) < 0 || *args || xlen >= sizeof(xml))
 		return reply_err(st, 22);
+	if (off == 0) {
+		choose_arch(st);
+		xlen = gdb_target_xml(st->arch, xml, sizeof(xml));
+	}
 	if (off >= xlen)
 		return reply(st, "l");
 	if (len > GDB_PKT_MAX / 2 - 2)
@@ -350,6 +370,9 @@ void gdb_handle_packet(struct gdb_stub *st, char *pkt)
 {
 	switch (pkt[0]) {
 	case '?':
+		pthread_mutex_lock(&st->lock);
+		gdb_wait_parked(st);
+		pthread_mutex_unlock(&st->lock);
 		gdb_update_listed(st);
 		return gdb_send_stop_reply(st);
 	case 'g':

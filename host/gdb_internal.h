@@ -44,7 +44,9 @@ int gdb_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t n);
 void gdb_hex_encode(const uint8_t *in, size_t n, char *out); /* 2n chars + NUL */
 
 /* ---- gdb_regs.c: the register layout gdb is told about (target.xml) ---- */
-enum gdb_arch { GDB_ARCH_AMD64, GDB_ARCH_I386 };
+/* Chosen when gdb reads target.xml, from the vCPU's mode then: long mode, protected mode, real
+ * mode (i8086: i386's registers). gdb keeps it for the connection: reconnect after a mode change. */
+enum gdb_arch { GDB_ARCH_AMD64, GDB_ARCH_I386, GDB_ARCH_I8086 };
 
 struct gdb_cpu_state {
 	struct kvm_regs r;

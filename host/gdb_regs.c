@@ -87,8 +87,10 @@ static const struct reg i386[] = {
 
 static const struct reg *table(enum gdb_arch arch, int *n)
 {
-	*n = arch == GDB_ARCH_I386 ? (int)(sizeof(i386) / sizeof(i386[0])) : (int)(sizeof(amd64) / sizeof(amd64[0]));
-	return arch == GDB_ARCH_I386 ? i386 : amd64;
+	bool ia32 = arch == GDB_ARCH_I386 || arch == GDB_ARCH_I8086;
+
+	*n = ia32 ? (int)(sizeof(i386) / sizeof(i386[0])) : (int)(sizeof(amd64) / sizeof(amd64[0]));
+	return ia32 ? i386 : amd64;
 }
 
 int gdb_reg_count(enum gdb_arch arch)
@@ -197,7 +199,8 @@ size_t gdb_target_xml(enum gdb_arch arch, char *buf, size_t len)
 
 #define PUT(...) (o += (size_t)snprintf(buf + (o < len ? o : len), o < len ? len - o : 0, __VA_ARGS__))
 	PUT("<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n<target version=\"1.0\">\n"
-	    "<architecture>%s</architecture>\n", arch == GDB_ARCH_I386 ? "i386" : "i386:x86-64");
+	    "<architecture>%s</architecture>\n",
+	    arch == GDB_ARCH_I386 ? "i386" : arch == GDB_ARCH_I8086 ? "i8086" : "i386:x86-64");
 	for (int i = 0; i < n; i++) {
 		if (t[i].feature != f) {
 			if (f >= 0)

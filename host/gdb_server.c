@@ -259,6 +259,23 @@ static void check_stop(struct gdb_stub *st)
 	}
 }
 
+/* A connection: the first, or one after a detach, which stops the guest where it is. */
+static void attach(struct gdb_stub *st)
+{
+	int one = 1;
+
+	setsockopt(st->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	gdb_rx_init(&st->rx);
+	st->noack = false;
+	pthread_mutex_lock(&st->lock);
+	if (st->detached) {
+		st->detached = false;
+		st->gen++;
+		gdb_stop_all(st, -1, 5, false);   /* '?' waits for them to park */
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
 static void *server_thread(void *arg)
 {
 	struct gdb_stub *st = arg;
@@ -267,7 +284,7 @@ static void *server_thread(void *arg)
 	for (;;) {
 		struct pollfd p[2] = { { st->wake[0], POLLIN, 0 },
 				       { st->fd >= 0 ? st->fd : st->listen_fd, POLLIN, 0 } };
-		int n = poll(p, st->detached && st->fd < 0 ? 1 : 2, -1);
+		int n = poll(p, 2, -1);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -278,12 +295,10 @@ static void *server_thread(void *arg)
 				break;
 			check_stop(st);
 		}
-		if (st->fd < 0 && !st->detached && (p[1].revents & POLLIN)) {
-			int one = 1;
-
+		if (st->fd < 0 && (p[1].revents & POLLIN)) {
 			st->fd = accept(st->listen_fd, NULL, NULL);
 			if (st->fd >= 0)
-				setsockopt(st->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+				attach(st);
 			continue;
 		}
 		if (st->fd >= 0 && p[1].revents) {

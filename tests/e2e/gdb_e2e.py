@@ -5,7 +5,8 @@ killed (their whole process groups) after DEADLINE seconds. Exit 0 pass, 1 fail,
 
   native  irqlab --cpus 2 --gdb 127.0.0.1:0 --test smp.* on the built-in guest (64-bit)
   boot    irqlab boot --cpus 2 --gdb 127.0.0.1:0 on the multiboot test kernel (i386)
-  raw     malformed packets, Ctrl-C, a fifth breakpoint and a watchpoint, then kill
+  raw     malformed packets, Ctrl-C, a fifth breakpoint and a watchpoint, detach and
+          reconnect, then kill
 """
 import os
 import re
@@ -201,6 +202,14 @@ def raw(irqlab, image, gdb):
         expect("Ctrl-C", c.reply(), rb"T02thread:[12];")
         c.send(b"g")
         expect("registers after Ctrl-C", c.reply(), rb"[0-9a-f]{256,}")
+        c.send(b"D")                               # detach: the guest runs on
+        expect("detach", c.reply(), rb"OK")
+        c.s.close()
+        c = Raw(irq.port)                          # a new connection stops it again
+        c.send(b"?")
+        expect("stop reply after reconnecting", c.reply(), rb"T05thread:[12];")
+        c.send(b"qXfer:features:read:target.xml:0,fff")
+        expect("target.xml follows the mode", c.reply(), rb"[ml].*<architecture>i386:x86-64</architecture>.*")
         c.send(b"k")
         c.s.close()
     except (OSError, EOFError, AssertionError) as e:
