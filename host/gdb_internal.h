@@ -132,5 +132,6 @@ int gdb_put_state(struct gdb_stub *st, int cpu, const struct gdb_cpu_state *in);
 void gdb_update_listed(struct gdb_stub *st);
 bool gdb_run_stopping(struct gdb_stub *st);
 void gdb_kill(struct gdb_stub *st);
+void gdb_interrupt(struct gdb_stub *st);                             /* Ctrl-C */
 
 #endif

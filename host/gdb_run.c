@@ -265,6 +265,27 @@ void gdb_update_listed(struct gdb_stub *st)
 	}
 }
 
+/* Ctrl-C: stop every vCPU; during a step that does not end (a HLT, an AP waiting for INIT), stop
+ * the stepping vCPU too and report SIGINT on it. */
+void gdb_interrupt(struct gdb_stub *st)
+{
+	pthread_mutex_lock(&st->lock);
+	if (st->running && !st->stopped) {
+		gdb_stop_all(st, -1, 2, false);
+	} else if (st->running && st->stop_cpu >= 0 && st->stop_cpu < st->ncpus &&
+		   st->vc[st->stop_cpu].act == GDB_ACT_STEP) {
+		struct vcpu *v = st->vc[st->stop_cpu].v;
+
+		st->vc[st->stop_cpu].act = GDB_ACT_CONT;   /* parks instead of entering again */
+		st->stop_sig = 2;
+		st->stop_hw = false;
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
+		pthread_kill(v->th.thread, SIGUSR1);
+		gdb_wake(st);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
 void gdb_kill(struct gdb_stub *st)
 {
 	struct run_ctl *ctl = st->vc[0].v->th.ctl;

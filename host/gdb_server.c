@@ -226,10 +226,7 @@ static void on_input(struct gdb_stub *st, const uint8_t *buf, size_t n)
 				write_all(st->fd, "-", 1);
 			break;
 		case GDB_RX_INTERRUPT:
-			pthread_mutex_lock(&st->lock);
-			if (st->running && !st->stopped)
-				gdb_stop_all(st, -1, 2, false);   /* SIGINT */
-			pthread_mutex_unlock(&st->lock);
+			gdb_interrupt(st);
 			break;
 		case GDB_RX_PACKET:
 			if (!st->noack)
