@@ -9,6 +9,7 @@ killed (their whole process groups) after DEADLINE seconds. Exit 0 pass, 1 fail,
           reconnect, then kill
 """
 import os
+import random
 import re
 import select
 import shutil
@@ -182,6 +183,14 @@ def raw(irqlab, image, gdb):
                     b"Z0,,1", b"Z9,1000,1", b"Hgzz", b"Hg99", b"qThreadExtraInfo,0", b"vCont;x"):
             c.send(bad)
             expect(f"malformed {bad[:20]!r}", c.reply(), rb"E[0-9a-f]{2}")
+        rnd = random.Random(16)                    # read-only packets with random tails
+        for _ in range(300):
+            head = rnd.choice([b"m", b"p", b"Hg", b"Hc", b"T", b"q", b"qXfer:features:read:target.xml:",
+                               b"qThreadExtraInfo,", b"qRcmd,", b"z1,", b"Z3,"])
+            tail = bytes(rnd.choice(b"0123456789abcdefxyz,:;-=.}*") for _ in range(rnd.randrange(40)))
+            c.send(head + tail.replace(b"#", b"").replace(b"$", b""))
+            while re.fullmatch(rb"O[0-9a-f]+", c.reply()):   # qRcmd: console output, then OK
+                pass
         c.send(b"m101000,4")
         expect("read code", c.reply(), rb"[0-9a-f]{8}")
         c.send(b"mffffffffff000000,4")             # not mapped: EFAULT
