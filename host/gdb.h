@@ -26,7 +26,8 @@ int gdb_parse_addr(const char *spec, char *host, size_t hostlen, int *port, stru
 
 /* Setup (dies on failure): listen on `spec`, print "irqlab: waiting for gdb on HOST:PORT" on
  * stderr, start the server thread and hook every vCPU (v->gdb). The vCPUs then wait for gdb
- * before their first instruction. `i386`: describe the registers as i386 (multiboot kernels). */
+ * before their first instruction. The register description gdb gets is chosen from the vCPU's
+ * mode when gdb asks for it; `i386` (multiboot kernels) is only the default until then. */
 struct gdb_stub *gdb_stub_start(struct vm *vm, const char *spec, bool i386);
 
 /* After the run: tell gdb the guest exited with `status` (W packet), close, free. NULL: nothing. */

@@ -17,7 +17,7 @@ enum src {
 	S_RAX, S_RBX, S_RCX, S_RDX, S_RSI, S_RDI, S_RBP, S_RSP,
 	S_R8, S_R9, S_R10, S_R11, S_R12, S_R13, S_R14, S_R15, S_RIP, S_RFLAGS,
 	S_CS, S_SS, S_DS, S_ES, S_FS, S_GS,
-	S_ZERO, S_MXCSR, S_FCTRL, S_FSBASE, S_GSBASE,
+	S_ZERO, S_MXCSR, S_FCTRL, S_FTAG, S_FSBASE, S_GSBASE,
 	S_CR0, S_CR2, S_CR3, S_CR4, S_EFER,
 };
 
@@ -40,7 +40,7 @@ static const char *const features[] = { "org.gnu.gdb.i386.core", "org.gnu.gdb.i3
 	{ "st4", 80, "i387_ext", NULL, S_ZERO, F_CORE }, { "st5", 80, "i387_ext", NULL, S_ZERO, F_CORE }, \
 	{ "st6", 80, "i387_ext", NULL, S_ZERO, F_CORE }, { "st7", 80, "i387_ext", NULL, S_ZERO, F_CORE }, \
 	{ "fctrl", 32, "int", "float", S_FCTRL, F_CORE }, { "fstat", 32, "int", "float", S_ZERO, F_CORE }, \
-	{ "ftag", 32, "int", "float", S_ZERO, F_CORE }, { "fiseg", 32, "int", "float", S_ZERO, F_CORE }, \
+	{ "ftag", 32, "int", "float", S_FTAG, F_CORE }, { "fiseg", 32, "int", "float", S_ZERO, F_CORE }, \
 	{ "fioff", 32, "int", "float", S_ZERO, F_CORE }, { "foseg", 32, "int", "float", S_ZERO, F_CORE }, \
 	{ "fooff", 32, "int", "float", S_ZERO, F_CORE }, { "fop", 32, "int", "float", S_ZERO, F_CORE }
 #define XMM(n) { "xmm" #n, 128, "vec128", "vector", S_ZERO, F_SSE }
@@ -131,7 +131,9 @@ static uint64_t value(const struct gdb_cpu_state *cst, enum src s)
 	case S_MXCSR:
 		return 0x1f80;
 	case S_FCTRL:
-		return 0x37f;
+		return 0x37f;             /* the x87 as after FNINIT: all registers empty */
+	case S_FTAG:
+		return 0xffff;
 	case S_FSBASE:
 		return st->s.fs.base;
 	case S_GSBASE:

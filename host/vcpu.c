@@ -191,6 +191,7 @@ void *vcpu_thread(void *arg)
 
 		if (v->gdb && gdb_vcpu_enter(v->gdb, v))  /* parked while gdb holds the VM stopped */
 			continue;
+		t = v->gdb ? now_ns() : t;                 /* time parked is not time in KVM_RUN */
 		if (!v->first_run_ns)
 			v->first_run_ns = t;
 		r = ioctl(v->fd, KVM_RUN, 0);
