@@ -7,6 +7,7 @@ killed (their whole process groups) after DEADLINE seconds. Exit 0 pass, 1 fail,
   boot    irqlab boot --cpus 2 --gdb 127.0.0.1:0 on the multiboot test kernel (i386)
   raw     malformed packets, Ctrl-C, a fifth breakpoint and a watchpoint, detach and
           reconnect, then kill
+  stepover  a step from the entry, then continuing from a breakpoint that stays inserted runs on
 """
 import os
 import random
@@ -236,17 +237,77 @@ def raw(irqlab, image, gdb):
     return 0
 
 
+def symbol(image, name):
+    """The address of `name` in the ELF, by nm (binutils); None if nm is missing."""
+    nm = shutil.which("nm")
+    if not nm:
+        return None
+    out = subprocess.run([nm, image], capture_output=True, text=True, timeout=30).stdout
+    m = re.search(rf"^([0-9a-f]+) [Tt] {re.escape(name)}$", out, re.M)
+    return int(m.group(1), 16) if m else None
+
+
+def stepover(irqlab, image, gdb):
+    """The stub's own step-over: continuing with the breakpoint still inserted must not hit it
+    again (RF is ignored here), and a step moves the pc."""
+    kmain = symbol(image, "kmain")
+    if kmain is None:
+        print("SKIP: no nm, or no kmain in the image")
+        return SKIP
+    irq = Irqlab([irqlab, "--cpus", "2", "--gdb", "127.0.0.1:0", "--serial", "none", "--test", "apic.version", image])
+    if irq.port is None:
+        print("no 'waiting for gdb' line\n" + irq.finish(5)[2])
+        return 1
+    problems = []
+
+    def expect(what, got, pattern):
+        if not re.fullmatch(pattern, got, re.S):
+            problems.append(f"{what}: got {got!r}, want {pattern!r}")
+
+    def pc(c):
+        c.send(b"p10")                             # amd64 register 16: rip
+        return int.from_bytes(bytes.fromhex(c.reply().decode()), "little")
+
+    try:
+        c = Raw(irq.port)
+        c.send(b"?")
+        expect("initial stop", c.reply(), rb"T05thread:1;")
+        entry = pc(c)
+        c.send(b"vCont;s:1")
+        expect("step", c.reply(), rb"T05thread:1;")
+        after = pc(c)
+        if not entry < after < entry + 16:
+            problems.append(f"a step from {entry:#x} went to {after:#x}")
+        c.send(b"Z1,%x,1" % kmain)
+        expect("hbreak kmain", c.reply(), rb"OK")
+        c.send(b"vCont;c")
+        expect("hit", c.reply(), rb"T05thread:1;hwbreak:;")
+        if pc(c) != kmain:
+            problems.append("the pc is not kmain at the breakpoint")
+        c.send(b"vCont;c")                         # the breakpoint still in: kmain runs once
+        expect("to the end", c.reply(), rb"W00")
+    except (OSError, EOFError, AssertionError, ValueError) as e:
+        problems.append(f"connection: {e!r}")
+    status, out, err = irq.finish(2 if problems else DEADLINE / 2)
+    if status != 0:
+        problems.append(f"irqlab status {status}")
+    if problems:
+        print("\n".join(problems) + f"\n--- irqlab stderr ---\n{err}")
+        return 1
+    return 0
+
+
 def main(argv):
-    if len(argv) not in (4, 5) or argv[1] not in ("native", "boot", "raw"):
+    if len(argv) not in (4, 5) or argv[1] not in ("native", "boot", "raw", "stepover"):
         sys.exit(__doc__.splitlines()[0])
     gdb = argv[4] if len(argv) == 5 else shutil.which("gdb")
     if not kvm_usable():
         print("SKIP: /dev/kvm is not usable here")
         return SKIP
-    if argv[1] != "raw" and not gdb:
+    if argv[1] in ("native", "boot") and not gdb:
         print("SKIP: no gdb")
         return SKIP
-    return {"native": native, "boot": boot, "raw": raw}[argv[1]](argv[2], argv[3], gdb)
+    return {"native": native, "boot": boot, "raw": raw, "stepover": stepover}[argv[1]](argv[2], argv[3], gdb)
 
 
 if __name__ == "__main__":
