@@ -191,7 +191,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				     .serial = &l->serial, .fw_cfg = &l->fw_cfg, .mexit = &l->mexit,
 				     .ioapic = l->vm.ioapic, .coalesced = &l->vm.coalesced };
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
-	if (l->o.gdb)                                                /* vCPUs wait for gdb; no --timeout */
+	if (l->o.gdb && !l->o.list)                                  /* vCPUs wait for gdb; no --timeout */
 		l->gdb = gdb_stub_start(&l->vm, l->o.gdb, l->multiboot);
 	run_vm(&l->vm, &devices, l->gdb ? 0 : l->o.timeout_s);       /* until done, crash or timeout */
 	mce_stop_injector();
