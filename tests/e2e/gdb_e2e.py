@@ -227,6 +227,8 @@ def raw(irqlab, image, gdb):
     status, out, err = irq.finish(DEADLINE / 2)
     if status is None:
         problems.append("irqlab did not end after k")
+    if re.search(r"Sanitizer|runtime error", err):
+        problems.append("a sanitizer report on irqlab's stderr")
     if "watchpoint at 0x120000 refused: this KVM never fires data breakpoints" not in err:
         problems.append("no stderr line for the refused watchpoint")
     if "no free debug register for a breakpoint at 0x300000" not in err:
