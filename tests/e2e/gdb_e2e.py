@@ -7,7 +7,8 @@ killed (their whole process groups) after DEADLINE seconds. Exit 0 pass, 1 fail,
   boot    irqlab boot --cpus 2 --gdb 127.0.0.1:0 on the multiboot test kernel (i386)
   raw     malformed packets, Ctrl-C, a fifth breakpoint and a watchpoint, detach and
           reconnect, then kill
-  stepover  a step from the entry, then continuing from a breakpoint that stays inserted runs on
+  stepover  a step from the entry, a breakpoint that stays inserted is stepped over, a step of an
+            OUT stops on the next instruction
 """
 import os
 import random
@@ -249,12 +250,24 @@ def symbol(image, name):
     return int(m.group(1), 16) if m else None
 
 
+def out_insn(image, function):
+    """The address of the first one-byte `out %eax,(%dx)` (0xef) in `function`, by objdump."""
+    objdump = shutil.which("objdump")
+    if not objdump:
+        return None
+    out = subprocess.run([objdump, "-d", image], capture_output=True, text=True, timeout=60).stdout
+    body = re.search(rf"^[0-9a-f]+ <{re.escape(function)}>:\n(.*?)\n\n", out, re.M | re.S)
+    m = body and re.search(r"^ *([0-9a-f]+):\s+ef\s+out\s", body.group(1), re.M)
+    return int(m.group(1), 16) if m else None
+
+
 def stepover(irqlab, image, gdb):
     """The stub's own step-over: continuing with the breakpoint still inserted must not hit it
     again (RF is ignored here), and a step moves the pc."""
     kmain = symbol(image, "kmain")
-    if kmain is None:
-        print("SKIP: no nm, or no kmain in the image")
+    out = out_insn(image, "pv_hello")
+    if kmain is None or out is None:
+        print("SKIP: no nm/objdump, or no kmain or OUT in pv_hello in the image")
         return SKIP
     irq = Irqlab([irqlab, "--cpus", "2", "--gdb", "127.0.0.1:0", "--serial", "none", "--test", "apic.version", image])
     if irq.port is None:
@@ -286,7 +299,18 @@ def stepover(irqlab, image, gdb):
         expect("hit", c.reply(), rb"T05thread:1;hwbreak:;")
         if pc(c) != kmain:
             problems.append("the pc is not kmain at the breakpoint")
-        c.send(b"vCont;c")                         # the breakpoint still in: kmain runs once
+        c.send(b"Z1,%x,1" % out)                   # kmain's stays in: stepped over by the stub
+        expect("hbreak on an OUT", c.reply(), rb"OK")
+        c.send(b"vCont;c")
+        expect("hit the OUT", c.reply(), rb"T05thread:1;hwbreak:;")
+        c.send(b"vCont;s:1")                       # an I/O exit, then not one instruction more
+        expect("step the OUT", c.reply(), rb"T05thread:1;")
+        after = pc(c)
+        if after != out + 1:
+            problems.append(f"a step of the OUT at {out:#x} stopped at {after:#x}, not {out + 1:#x}")
+        c.send(b"z1,%x,1" % out)
+        expect("remove", c.reply(), rb"OK")
+        c.send(b"vCont;c")                         # kmain's breakpoint still in: it runs once
         expect("to the end", c.reply(), rb"W00")
     except (OSError, EOFError, AssertionError, ValueError) as e:
         problems.append(f"connection: {e!r}")
