@@ -54,6 +54,7 @@ struct opts {
 	bool mce_banks_given;
 	struct mce_spec inject[CLI_MAX_INJECT]; /* --inject-mce, in order */
 	int ninject;
+	const char *gdb;          /* --gdb [HOST:]PORT (gdb.h) */
 	bool help, version;
 	bool qemu;                /* irqlab-qemu: only the devices its -device options name */
 	bool pc_testdev, debug_exit; /* irqlab-qemu -device pc-testdev, isa-debug-exit */

@@ -10,6 +10,7 @@
 
 #include "abi/layout.h"
 #include "cli.h"
+#include "gdb.h"
 
 /* A setter is taken by address: a row cannot be built without one (`&NULL` does not compile). */
 #define OPT_VALUE(name, arg, setter, verbs, help) { name, 0, arg, &setter, help, verbs, false }
@@ -178,6 +179,15 @@ static int set_exit_status(struct opts *o, const char *val, struct reason *why)
 	return i < 0 ? i : 0;
 }
 
+static int set_gdb(struct opts *o, const char *val, struct reason *why)
+{
+	char host[64];
+	int port, r = gdb_parse_addr(val, host, sizeof(host), &port, why);
+
+	o->gdb = r < 0 ? NULL : val;
+	return r;
+}
+
 static int set_help(struct opts *o, const char *val, struct reason *why)
 {
 	o->help = true;
@@ -211,6 +221,8 @@ const struct cli_option cli_options[] = {
 	OPT_FLAG("stats", 0, set_stats, RB, "timing and memory figures on stderr (bench/bench.py reads them)"),
 	OPT_VALUE("inject-mce", "SPEC", set_inject_mce, RB, "cpu=N,bank=N,status=X[,addr=X,misc=X,mcg=X,after=MS]: inject a\n"
 		  "machine check MS ms after start (repeatable; docs/cli.md)"),
+	OPT_VALUE("gdb", "[HOST:]PORT", set_gdb, RB, "wait for gdb on HOST (127.0.0.1):PORT before the first\n"
+		  "instruction; --timeout is off (docs/gdb.md)"),
 	OPT_GROUP("multiboot kernels (run and boot):", RB),
 	OPT_VALUE("append", "ARGS", set_append, RB, "kernel command line after argv[0] (the image name)"),
 	OPT_VALUE("initrd", "FILE", set_initrd, RB, "one multiboot module, e.g. a KEY=VALUE environment file"),

@@ -15,6 +15,7 @@
 #include "boot32.h"
 #include "boot64.h"
 #include "cli.h"
+#include "gdb.h"
 #include "launch.h"
 #include "image.h"
 #include "load_elf.h"
@@ -48,6 +49,7 @@ struct launch {
 	struct rtc rtc;                 /* multiboot kernels: the CMOS RTC every PC has */
 	struct pc_testdev *testdev;     /* -device pc-testdev (irqlab-qemu) */
 	struct unclaimed unclaimed;     /* accesses no device claimed, for --stats */
+	struct gdb_stub *gdb;       /* --gdb */
 };
 
 /* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
@@ -212,7 +214,9 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				     .unclaimed = &l->unclaimed };
 	isa_devices_init(l, &devices);                               /* RTC, pc-testdev */
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
-	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
+	if (l->o.gdb && !l->o.list)                                  /* vCPUs wait for gdb; no --timeout */
+		l->gdb = gdb_stub_start(&l->vm, l->o.gdb, l->multiboot);
+	run_vm(&l->vm, &devices, l->gdb ? 0 : l->o.timeout_s);       /* until done, crash or timeout */
 	mce_stop_injector();
 	return l;
 }
@@ -221,6 +225,8 @@ int launch(const struct opts *o, uint64_t start_ns)
 {
 	struct launch *l = launch_run(o, stdout, NULL, NULL);
 	int status = final_status(l);                                /* exit status, reports written */
+
+	gdb_stub_finish(l->gdb, status);                             /* gdb sees the exit status */
 
 	if (l->o.stats)
 		stats_print(&l->vm, &l->report, l->session.request_ns, start_ns);

@@ -101,7 +101,8 @@ static uint64_t ns_of(const struct timespec *t)
 }
 
 /* Runs on the calling vCPU's own thread, so "thread-self" and the thread CPU clock are its own. */
-static int req_run_delay(struct pv_ctx *ctx, struct vcpu *self, uint64_t arg[PV_ARGS])
+static int req_run_delay(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
+			 struct reason *why)
 {
 	unsigned long long exec_ns, delay_ns;
 	struct timespec cpu, mono;

@@ -14,6 +14,7 @@
 #include "boot32.h"
 #include "boot64.h"
 #include "coalesced.h"
+#include "gdb.h"
 #include "guest_cpuid.h"
 #include "kvm.h"
 #include "report.h"
@@ -191,6 +192,9 @@ void *vcpu_thread(void *arg)
 		uint64_t t = now_ns();
 		int r;
 
+		if (v->gdb && gdb_vcpu_enter(v->gdb, v))  /* parked while gdb holds the VM stopped */
+			continue;
+		t = v->gdb ? now_ns() : t;                 /* time parked is not time in KVM_RUN */
 		if (!v->first_run_ns)
 			v->first_run_ns = t;
 		r = ioctl(v->fd, KVM_RUN, 0);
@@ -198,6 +202,8 @@ void *vcpu_thread(void *arg)
 		v->exits++;
 		vcpu_serve_calls(&v->th);
 		coalesced_drain(v->ectx.coalesced, &v->ectx); /* queued COM1 output comes first */
+		if (v->gdb && gdb_vcpu_exit(v->gdb, v, r < 0 ? -errno : 0))  /* a breakpoint or a step */
+			continue;
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -24,6 +24,8 @@ struct vcpu_env {
 	const struct guest_mem *mem;               /* instruction bytes for crash reports */
 };
 
+struct gdb_stub;
+
 struct vcpu {
 	const struct vcpu_env *env;
 	int id;                   /* index == APIC ID */
@@ -34,6 +36,7 @@ struct vcpu {
 	uint64_t run_ns, exits;    /* time inside KVM_RUN, exits handled */
 	struct exit_ctx ectx;
 	struct vcpu_thread th;     /* its thread, stop flag and call slot (vcpu_call.h) */
+	struct gdb_stub *gdb;      /* --gdb (gdb.h), else NULL */
 };
 
 void vcpu_create(const struct vcpu_env *env, struct vcpu *v, int id);
