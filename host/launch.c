@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "launch.h"
 #include "image.h"
+#include "list_static.h"
 #include "load_elf.h"
 #include "load_mb.h"
 #include "mb_info.h"
@@ -197,8 +198,13 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 
 int launch(const struct opts *o, uint64_t start_ns)
 {
-	struct launch *l = launch_run(o, stdout, NULL, NULL);
-	int status = final_status(l);                                /* exit status, reports written */
+	int status = list_static(o, stdout);                         /* --list: the file's table, no VM */
+	struct launch *l;
+
+	if (status >= 0)
+		return status;
+	l = launch_run(o, stdout, NULL, NULL);
+	status = final_status(l);                                    /* exit status, reports written */
 
 	if (l->o.stats)
 		stats_print(&l->vm, &l->report, l->session.request_ns, start_ns);
