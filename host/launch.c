@@ -24,6 +24,7 @@
 #include "kvm_stats.h"
 #include "mce.h"
 #include "report.h"
+#include "report_meta.h"
 #include "request.h"
 #include "run.h"
 #include "session.h"
@@ -46,6 +47,7 @@ struct launch {
 	struct session session;
 	struct plan *list_out;      /* launch_plan(): where --list hands the plan */
 	struct platform platform;
+	struct report_meta meta;    /* JSON's envelope */
 };
 
 /* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
@@ -183,6 +185,8 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	if (platform_load_default(&l->platform, &unapplied) < 0)     /* known defects of this KVM */
 		report_diag(&l->report, unapplied.text);             /* no platform files found */
 	l->report.platform = &l->platform;
+	report_meta_init(&l->meta, "run", &l->o, l->img.path, l->platform.sig);
+	l->report.meta = &l->meta;
 	l->session = (struct session){ .mem = &l->vm.mem, .report = &l->report, .req = &req_ops,
 				       .req_opaque = &l->vm, .patterns = l->o.tests, .only = only,
 				       .list = l->o.list };

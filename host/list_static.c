@@ -9,6 +9,7 @@
 #include "image_suites.h"
 #include "load_elf.h"
 #include "plan.h"
+#include "report_meta.h"
 #include "session.h"
 #include "util.h"
 
@@ -42,7 +43,11 @@ int list_static(const struct opts *o, FILE *out)
 	} else {
 		if (o->tests && *o->tests)
 			plan_keep_selected(&plan);
-		session_print_list(&plan, o->fmt == FMT_JSON, out);
+		struct report_meta meta;
+
+		if (o->fmt == FMT_JSON)
+			report_meta_init(&meta, "run", o, img.path, NULL);
+		session_print_list(&plan, o->fmt == FMT_JSON ? &meta : NULL, out);
 		r = EXIT_PASS;
 	}
 	plan_free(&plan);
