@@ -17,6 +17,8 @@ def load(path):
         doc = json.load(f)
     if doc.get("format") != "irqlab-results":
         raise ValueError("not irqlab's JSON results (format irqlab-results)")
+    if doc.get("kind") == "list":
+        raise ValueError("a list (irqlab --list), not a run's results")
     return doc, {f"{s['name']}.{t['name']}": t["result"] for s in doc["suites"] for t in s["tests"]}
 
 

@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "check_facts.h"
+#include "image.h"
 #include "kvm.h"
 #include "launch.h"
 #include "report.h"
+#include "report_meta.h"
 #include "signals.h"
 #include "util.h"
 
@@ -272,11 +274,15 @@ int check_main(const struct opts *o)
 	struct report r;
 	struct job *jobs;
 	struct reason unapplied;
+	struct report_meta meta;
+	char *image_path_s;
 	bool no_platform;
 	int n, status;
 
 	if (run.timeout_s == CLI_DEFAULT_TIMEOUT_S)
 		run.timeout_s = CHECK_TIMEOUT_S;
+	image_path_s = image_path(o->image);
+	report_meta_init(&meta, "check", o, image_path_s, NULL);  /* JSON's envelope; the start */
 	kvm_open(&kvm, NULL);
 	check_cpu_facts(kvm.supported_cpuid, &cf);
 	n = collect_jobs(&run, &image, &jobs);
@@ -292,6 +298,7 @@ int check_main(const struct opts *o)
 	no_platform = platform_load_default(&platform, &unapplied) < 0;
 	report_init(&r, o->fmt, stdout, o->junit, "irqlab check");
 	r.platform = &platform;
+	r.meta = &meta;
 	if (no_platform)
 		report_diag(&r, unapplied.text);
 	report_plan(&r, &plan, NULL);
@@ -300,6 +307,7 @@ int check_main(const struct opts *o)
 	free(jobs);
 	plan_free(&image);
 	report_free(&r);
+	free(image_path_s);
 	kvm_close(&kvm);
 	return status;
 }

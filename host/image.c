@@ -35,6 +35,11 @@ static char *builtin_path(void)
 	    "set IRQLAB_GUEST or give an image path", BUILTIN_NAME, where);
 }
 
+char *image_path(const char *path)
+{
+	return path ? xstrdup(path) : builtin_path();
+}
+
 /* The image is mapped, not copied: the loader touches only the headers and the loadable
  * segments, never the debug sections. (Truncating the file while irqlab starts is on the user.) */
 static void map_file(struct image *img, int fd, uint64_t max)

@@ -19,4 +19,8 @@ struct image {
 void image_read(struct image *img, const char *path, uint64_t max);
 void image_free(struct image *img);
 
+/* The path image_read() reads for `path` (the built-in guest's if NULL), allocated. Dies as
+ * image_read() does when there is no built-in guest. */
+char *image_path(const char *path);
+
 #endif

@@ -18,12 +18,14 @@
 #include "gdb.h"
 #include "launch.h"
 #include "image.h"
+#include "list_static.h"
 #include "load_elf.h"
 #include "load_mb.h"
 #include "mb_info.h"
 #include "kvm_stats.h"
 #include "mce.h"
 #include "report.h"
+#include "report_meta.h"
 #include "request.h"
 #include "run.h"
 #include "session.h"
@@ -50,6 +52,7 @@ struct launch {
 	struct pc_testdev *testdev;     /* -device pc-testdev (irqlab-qemu) */
 	struct unclaimed unclaimed;     /* accesses no device claimed, for --stats */
 	struct gdb_stub *gdb;       /* --gdb */
+	struct report_meta meta;    /* JSON's envelope */
 };
 
 /* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
@@ -203,6 +206,8 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	if (platform_load_default(&l->platform, &unapplied) < 0)     /* known defects of this KVM */
 		report_diag(&l->report, unapplied.text);             /* no platform files found */
 	l->report.platform = &l->platform;
+	report_meta_init(&l->meta, "run", &l->o, l->img.path, l->platform.sig);
+	l->report.meta = &l->meta;
 	l->session = (struct session){ .mem = &l->vm.mem, .report = &l->report, .req = &req_ops,
 				       .req_opaque = &l->vm, .patterns = l->o.tests, .only = only,
 				       .list = l->o.list };
@@ -223,8 +228,13 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 
 int launch(const struct opts *o, uint64_t start_ns)
 {
-	struct launch *l = launch_run(o, stdout, NULL, NULL);
-	int status = final_status(l);                                /* exit status, reports written */
+	int status = list_static(o, stdout);                         /* --list: the file's table, no VM */
+	struct launch *l;
+
+	if (status >= 0)
+		return status;
+	l = launch_run(o, stdout, NULL, NULL);
+	status = final_status(l);                                    /* exit status, reports written */
 
 	gdb_stub_finish(l->gdb, status);                             /* gdb sees the exit status */
 

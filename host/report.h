@@ -20,6 +20,7 @@
 #define REPORT_METRICS_MAX    4096                /* metrics kept */
 
 struct reason;
+struct report_meta;
 
 /* FMT_NONE: multiboot kernels own stdout; irqlab only says on stderr how a run crashed. */
 enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
@@ -30,6 +31,7 @@ struct report {
 	FILE *out;                 /* KTAP or JSON destination (stdout) */
 	const char *junit_path;    /* NULL: no JUnit file */
 	const char *image;         /* for JSON/JUnit metadata */
+	const struct report_meta *meta; /* JSON's envelope (report_meta.h); NULL: the defaults */
 	const struct platform *platform; /* known defects: FAIL -> XFAIL, PASS -> unexpected */
 	struct plan plan;
 	struct plan_metric *metrics;  /* kept apart from the plan: a METRIC may come before HELLO */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "report.h"
+#include "report_meta.h"
 #include "report_totals.h"
 #include "signals.h"
 #include "util.h"
@@ -92,11 +93,12 @@ static void json_totals(FILE *f, const struct report *r)
 
 void report_write_json(const struct report *r, FILE *f, int status)
 {
+	struct report_meta fallback;
 	int n = 0;
 
-	fputs("{\"format\": \"irqlab-results\", \"version\": 1, \"image\": ", f);
-	report_json_str(f, r->image);
-	fprintf(f, ", \"exit_status\": %d, \"crash\": ", status);
+	fputc('{', f);
+	report_meta_json(f, report_meta_of(r, &fallback), NULL);
+	fprintf(f, ",\n  \"exit_status\": %d, \"crash\": ", status);
 	if (r->crash_summary)
 		report_json_str(f, r->crash_summary);
 	else

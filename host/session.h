@@ -67,8 +67,10 @@ bool session_finish_list(struct session *s, struct plan *out);
 
 void session_free(struct session *s);
 
-/* Print a plan as --list shows it: one `suite.test` per line, or JSON. */
-void session_print_list(const struct plan *plan, bool json, FILE *out);
+/* Print a plan as --list shows it: one `suite.test` per line, or, with `json` (the envelope,
+ * report_meta.h), a JSON document of kind "list". */
+struct report_meta;
+void session_print_list(const struct plan *plan, const struct report_meta *json, FILE *out);
 
 /* Internal to session*.c: HELLO (session_hello.c). */
 struct pv_event;

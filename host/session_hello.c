@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pv_decode.h"
+#include "report_meta.h"
 
 static int read_plan(struct session *s, const struct pv_event *ev, struct plan *plan,
 		     struct reason *why)
@@ -83,14 +84,23 @@ bool session_finish_list(struct session *s, struct plan *out)
 		memset(&s->listed, 0, sizeof(s->listed));
 		s->have_listed = false;
 	} else {
-		session_print_list(&s->listed, s->report->fmt == FMT_JSON, s->report->out);
+		struct report_meta fallback;
+
+		session_print_list(&s->listed, s->report->fmt == FMT_JSON ?
+				   report_meta_of(s->report, &fallback) : NULL, s->report->out);
 	}
 	return true;
 }
 
-void session_print_list(const struct plan *plan, bool json, FILE *out)
+void session_print_list(const struct plan *plan, const struct report_meta *json, FILE *out)
 {
-	fputs(json ? "{\"suites\": [" : "", out);
+	int ntests = 0;
+
+	if (json) {
+		fputc('{', out);
+		report_meta_json(out, json, "list");
+		fputs(",\n  \"suites\": [", out);
+	}
 	for (int i = 0; i < plan->nsuites; i++) {
 		const struct plan_suite *suite = &plan->suites[i];
 
@@ -107,7 +117,10 @@ void session_print_list(const struct plan *plan, bool json, FILE *out)
 				fprintf(out, "%s.%s\n", suite->name, suite->tests[t].name);
 		}
 		fputs(json ? "]}" : "", out);
+		ntests += suite->ntests;
 	}
-	fputs(json ? "\n]}\n" : "", out);
+	if (json)  /* nothing ran: every outcome 0 (docs/results.md) */
+		fprintf(out, "\n],\n  \"totals\": {\"tests\": %d, \"pass\": 0, \"fail\": 0, \"xfail\": 0, "
+			"\"xpass\": 0, \"skip\": 0, \"error\": 0, \"timeout\": 0, \"not_run\": 0}}\n", ntests);
 	fflush(out);
 }

@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktap_check  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from irqlab_test import kvm_usable  # noqa: E402
+import results_schema  # noqa: E402
 
 problems = []
 
@@ -132,6 +133,7 @@ def scenario_sigint(irqlab, image, tmp):
     except json.JSONDecodeError as e:
         problems.append(f"JSON: {e}")
         return out
+    problems.extend(f"JSON {p}" for p in results_schema.problems(doc))  # docs/results.schema.json
     expect(doc.get("interrupted") == "SIGINT" and doc.get("exit_status") == 130, "JSON interrupted, exit_status")
     results = {s["name"]: [t["result"] for t in s["tests"]] for s in doc.get("suites", [])}
     expect(results == {"hang": ["pass", "error"], "later": ["not_run"]}, f"JSON results {results}")

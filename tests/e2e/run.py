@@ -19,6 +19,7 @@ import badimage  # noqa: E402
 import ktap_check  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from irqlab_test import execute, kvm_usable  # noqa: E402
+import results_schema  # noqa: E402
 
 SKIP = 77
 
@@ -39,6 +40,8 @@ def parse_args(argv):
     p.add_argument("--ktap", action="store_true", help="stdout must be valid KTAP")
     p.add_argument("--json", action="store_true", help="stdout must be one JSON document")
     p.add_argument("--json-suite", action="append", default=[], help="with --json: a suite of this name")
+    p.add_argument("--json-schema", metavar="PATH",
+                   help="with --json: stdout must be valid against this schema (docs/results.schema.json)")
     p.add_argument("--junit", help="this file must be JUnit XML afterwards")
     p.add_argument("--image", metavar="KIND[:SRC]", help="make a malformed image (badimage.py)")
     p.add_argument("--stdout-to", metavar="FILE", help="send stdout to FILE (e.g. /dev/full)")
@@ -48,13 +51,16 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-def check_json(out, status, suites, problems):
+def check_json(out, status, suites, problems, schema=None):
     try:
         doc = json.loads(out)
     except json.JSONDecodeError as e:
         problems.append(f"stdout is not JSON: {e}")
         return
-    if "format" in doc and (doc["format"] != "irqlab-results" or doc.get("exit_status") != status):
+    if schema:
+        problems += [f"JSON {p}" for p in results_schema.problems(doc, schema)]
+    listed = doc.get("kind") == "list"  # a list carries no exit_status (docs/results.md)
+    if "format" in doc and (doc["format"] != "irqlab-results" or not listed and doc.get("exit_status") != status):
         problems.append(f"JSON format/exit_status: {doc.get('format')!r}/{doc.get('exit_status')!r}")
     if not isinstance(doc.get("suites"), list):
         problems.append("JSON has no 'suites' list")
@@ -104,7 +110,7 @@ def check(args, status, out, err, image):
     if args.ktap:
         problems += [f"KTAP: {e}" for e in ktap_check.check(out)]
     if args.json:
-        check_json(out, status, args.json_suite, problems)
+        check_json(out, status, args.json_suite, problems, args.json_schema)
     if args.junit:
         check_junit(args.junit, problems)
     return problems

@@ -9,6 +9,9 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+import results_schema  # noqa: E402
+
 NASTY_START = 'quote " backslash \\ lt < amp &'
 results = []
 
@@ -26,6 +29,9 @@ def run(dump, scenario, tmp):
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         check(False, f"{scenario}: JSON parses ({e})")
         doc = None
+    if doc is not None:
+        found = results_schema.problems(doc)
+        check(not found, f"{scenario}: JSON valid against docs/results.schema.json {found[:3]}")
     try:
         xml = ET.parse(junit).getroot()
     except (ET.ParseError, OSError) as e:

@@ -163,14 +163,16 @@ static void test_crash_after_done(void)
 static void test_json_mode(void)
 {
 	static const char head[] =
-		"{\"format\": \"irqlab-results\", \"version\": 1, \"image\": \"test.elf\", \"exit_status\": 1,";
+		"{\"format\": \"irqlab-results\", \"version\": 1, \"kind\": \"run\", ";
 	const char *out;
 
 	fix_init(&fx, FMT_JSON);
 	fix_run_std(&fx, PV_PASS, PV_FAIL, PV_SKIP);
 	is_int(report_finish(&fx.report), 1, "json: exit status 1");
 	out = fix_output(&fx);
-	ok(!strncmp(out, head, strlen(head)), "json: stdout is only the JSON document");
+	ok(!strncmp(out, head, strlen(head)) && strstr(out, "\n  \"exit_status\": 1, ") &&
+	   strstr(out, "\"image\": \"/") && !strcmp(out + strlen(out) - 2, "}\n"),
+	   "json: stdout is only the JSON document (the envelope, its absolute image, the status)");
 	like_str(out, "{\"name\": \"two\", \"result\": \"fail\"", "json: failing test recorded");
 	ok(!strstr(out, "KTAP"), "json: no KTAP mixed in");
 	fix_free(&fx);
