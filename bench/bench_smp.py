@@ -7,8 +7,8 @@ the table shows medians over the runs (interleaved across N) of the guest's own 
 of the launch-to-exit wall time. The IPI round trips are shown beside the raw KVM floor measured
 in the same runs by BUILDDIR/bench/kvm-ipi-floor (a minimal KVM program, ipi-floor.asm as guest),
 run for both modes interleaved with irqlab's round-trip runs (order alternating per run).
-Goals (issue 3): 64 vCPUs <= 15 ms, per-AP cost flat in N, 1024 vCPUs launch to exit well
-under 5 s, IPI round trip no worse than the raw KVM figures platform.md measured on this
+Goals: 64 vCPUs <= 15 ms, per-AP cost flat in N, 1024 vCPUs launch to exit well
+under 5 s, IPI round trip no worse than the raw KVM figures docs/kvm-pvm.md records for this
 machine type (xAPIC ~170 us, x2APIC ~195 us).
 """
 import argparse
@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-PLATFORM_US = {"xapic": 170, "x2apic": 195}  # shared/platform.md, same machine type
+PLATFORM_US = {"xapic": 170, "x2apic": 195}  # docs/kvm-pvm.md, same machine type
 MODES = ("xapic", "x2apic")
 
 
@@ -58,7 +58,7 @@ def ipi_table(rtt, raw):
         imin, rmin = med_us(rtt[mode]["min"]), med_us(raw[mode]["min"])
         print(f"{mode:>7}{im:>12.1f}{rm:>9.1f}{im / rm:>7.2f}{imin:>12.1f}{rmin:>9.1f}{imin / rmin:>7.2f}")
     print("raw = kvm-ipi-floor (same runs, interleaved); ratio = irqlab/raw")
-    print("note: platform.md's raw figures: " + ", ".join(
+    print("note: docs/kvm-pvm.md's raw figures: " + ", ".join(
         f"{m} ~{us} us (irqlab/platform {med_us(rtt[m]['median']) / us:.2f})"
         for m, us in PLATFORM_US.items()))
 
@@ -103,7 +103,7 @@ def main():
     print()
     ipi_table(rtt, raw)
     print("\ngoals: 64 vCPUs <= 15 ms; per-AP flat in N; 1024 launch->exit < 5 s; "
-          "IPI round trip <= platform.md's raw figures")
+          "IPI round trip <= docs/kvm-pvm.md's raw figures")
 
 
 if __name__ == "__main__":

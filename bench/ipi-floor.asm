@@ -2,7 +2,7 @@
 ; Guest code of bench/kvm-ipi-floor.c: the raw KVM IPI ping-pong floor, two CPUs, both halted.
 ; The host loads this flat binary at 0x100000 and enters it in long mode on both vCPUs with
 ; RDI = vCPU index (0 BSP, 1 AP), its own stack, IF=0, and an IDT it built from the header below.
-; Every guest instruction is emulated here (~1 us, shared/platform.md): the timed path is kept to
+; Every guest instruction is emulated here (~1 us, docs/kvm-pvm.md): the timed path is kept to
 ; the IPI write, `sti; hlt`, the handlers and the TSC reads. General registers only.
 bits 64
 org 0x100000

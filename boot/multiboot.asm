@@ -9,9 +9,9 @@
 ;
 ; _start32 is entered in 32-bit protected mode, paging off, flat segments, IF = 0,
 ; EAX = 0x2BADB002, EBX = multiboot info (Multiboot spec 3.2). It rebuilds the state irqlab's
-; host sets up (design.md: GDT at LAYOUT_GDT, identity map with the MMIO hole UC, CR0/CR4/EFER)
+; host sets up (docs/memory-map.md: GDT at LAYOUT_GDT, identity map with the MMIO hole UC, CR0/CR4/EFER)
 ; and jumps to _start64 with RDI = 0: "no irqlab boot parameters" (guest/platform.c probes).
-; Every instruction costs ~1 us under the KVM here (platform.md): the page tables live in .bss,
+; Every instruction costs ~1 us under the KVM here (docs/kvm-pvm.md): the page tables live in .bss,
 ; which every multiboot loader zeroes, so only present entries are written.
 
 %include "abi.inc"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soak: run irqlab's default suite many times under the load that used to produce false failures
-# (issue 10), and count failures by test name, per mode.
+# (docs/verdicts.md), and count failures by test name, per mode.
 #
 #   ci/soak.sh [-n RUNS] [-t MAX_SECONDS] [-j PARALLEL] [-b BUILDDIR] [-m MODE]... [-k KEEPDIR]
 #

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Inline wrappers for privileged x86 instructions. Every one of them is emulated here (~1 us), and
- * port/MSR/CPUID accesses are VM exits: call them deliberately (platform.md). */
+ * port/MSR/CPUID accesses are VM exits: call them deliberately (docs/kvm-pvm.md). */
 #ifndef GUEST_CPU_H
 #define GUEST_CPU_H
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* I/O APIC register access through IOREGSEL/IOWIN (82093AA datasheet 3.1). The base is an
- * unsigned 32-bit constant: as a 64-bit immediate 0xFEC00000 would sign-extend (platform.md). */
+ * unsigned 32-bit constant: as a 64-bit immediate 0xFEC00000 would sign-extend (docs/kvm-pvm.md). */
 #include <abi/layout.h>
 
 #include "ioapic.h"

@@ -253,7 +253,7 @@ int smp_halt_until(volatile uint32_t *count, uint32_t target, uint64_t timeout_u
 /*
  * A bounded wait that gives the host CPU away: `sti; hlt`, woken by any interrupt or by the
  * TSC-deadline timer every nap_us, for waits on memory that no interrupt announces. Spinning
- * vCPUs share the host's cores with the ones they wait for (platform.md: wait with hlt).
+ * vCPUs share the host's cores with the ones they wait for (docs/kvm-pvm.md: wait with hlt).
  */
 int smp_nap_until(volatile uint32_t *count, uint32_t target, uint64_t timeout_us, uint64_t nap_us)
 {

@@ -110,7 +110,7 @@ int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us)
 			reached = 1;
 			break;
 		}
-		/* a VM exit: pending interrupts get injected (platform.md). Before the deadline
+		/* a VM exit: pending interrupts get injected (docs/kvm-pvm.md). Before the deadline
 		 * check, so that even a vCPU descheduled past the deadline takes what is pending */
 		(void)inl(PORT_PV);
 		pause();

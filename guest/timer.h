@@ -9,7 +9,7 @@
 
 #include <abi/pvport.h>
 
-/* lfence keeps rdtsc from running ahead of earlier instructions; never rdtscp (platform.md). */
+/* lfence keeps rdtsc from running ahead of earlier instructions; never rdtscp (docs/kvm-pvm.md). */
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -33,7 +33,7 @@ uint64_t timer_apic_khz_max(void);
 
 /*
  * Bounded wait with IF=1: spin until *count >= target or timeout_us passes, with a `pause` and
- * a cheap VM exit per iteration (pending interrupts are taken only at exits here: platform.md).
+ * a cheap VM exit per iteration (pending interrupts are taken only at exits here: docs/kvm-pvm.md).
  * Returns 1 if the target was reached. IF is 0 again on return.
  */
 int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us);

@@ -158,7 +158,7 @@ static void print_facts(struct report *r, struct kvm *kvm, const struct cpu_fact
 }
 
 /* CPL0 guest code runs natively under hardware virtualization; an emulating KVM counts one
- * insn_emulation per instruction (platform.md). Measured on a short guest run. */
+ * insn_emulation per instruction (docs/kvm-pvm.md). Measured on a short guest run. */
 static void cpl0_native(struct report *r, const struct job *probe)
 {
 	const struct launch_result *p = &probe->res;

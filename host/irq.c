@@ -56,7 +56,7 @@ static void add_chip_route(struct irq_routes *r, uint32_t gsi, uint32_t chip, ui
 	e->u.irqchip.pin = pin;
 }
 
-/* GSI n is IOAPIC pin n; GSI 0-15 also reach the 8259s (masked by the guest, platform.md).
+/* GSI n is IOAPIC pin n; GSI 0-15 also reach the 8259s (masked by the guest, docs/kvm-pvm.md).
  * Split mode starts empty: the userspace IOAPIC adds MSI routes for its pins. */
 struct irq_routes *irq_setup_routes(int vm_fd, bool split)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Results: guest events move a small state machine over the plan (suite -> test -> result ->
- * suite end) and stream KTAP version 1 (design.md: nested suites indented by two spaces).
+ * suite end) and stream KTAP version 1 (docs/results.md: nested suites indented by two spaces).
  * Out-of-order events are protocol violations, returned (-EPROTO + reason) for session.c to
  * report. Diagnostics and metrics are kept within caps (REPORT_LOG_*, REPORT_METRICS_MAX).
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* KTAP version 1 lines for report*.c: version and plan, diagnostics, result lines of tests and
- * suites (two-space nesting, design.md), and the "not run" lines a run's end needs. */
+ * suites (two-space nesting, docs/results.md), and the "not run" lines a run's end needs. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit statuses (design.md "Output and exit status"). */
+/* Exit statuses (docs/results.md). */
 enum exit_status {
 	EXIT_PASS = 0,
 	EXIT_TEST_FAILED = 1,

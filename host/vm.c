@@ -25,7 +25,7 @@ static void add_ram_slot(struct vm *vm)
 }
 
 /* Real Intel hosts without unrestricted guest need both; the identity-map address is only
- * accepted before any vCPU exists (platform.md). */
+ * accepted before any vCPU exists (docs/kvm-pvm.md). */
 static void set_tss_and_identity_map(struct vm *vm)
 {
 	uint64_t identity = LAYOUT_IDENTITY_MAP;
@@ -96,7 +96,7 @@ static void *coalesced_ring_page(struct vm *vm)
 
 /*
  * The order matters: creating the irqchip before the memory slot costs ~6 ms here
- * (platform.md), and the irqchip and routes must exist before the vCPUs are created.
+ * (docs/kvm-pvm.md), and the irqchip and routes must exist before the vCPUs are created.
  */
 void vm_create(struct vm *vm, const struct vm_config *cfg)
 {

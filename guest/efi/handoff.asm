@@ -15,7 +15,7 @@ section .text
 global handoff, drain_interrupts, drain_stub, halt_stub
 
 ; void handoff(uint64_t entry, uint64_t boot_params, uint64_t efer): the state irqlab's host
-; gives the kernel (design.md): its GDT and identity map, CR0/CR4/EFER, no IDT, IF = 0,
+; gives the kernel (docs/memory-map.md): its GDT and identity map, CR0/CR4/EFER, no IDT, IF = 0,
 ; RSP = LAYOUT_BOOT_STACK_TOP, RDI = struct pv_boot. machine.c wrote the tables; this code
 ; and the firmware's stack lie below 4 GiB (loader.c checks), so they stay mapped across CR3.
 handoff:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The machine-facing half of irqlab-guest.efi (loader.h): after ExitBootServices, put the
- * machine in the state irqlab's host gives the kernel (design.md "How the host enters the
+ * machine in the state irqlab's host gives the kernel (docs/memory-map.md, "How the host enters the
  * guest", host/boot64.c): kernel at its physical addresses, struct pv_boot at
  * LAYOUT_BOOT_PARAMS, GDT at LAYOUT_GDT, 2 MiB identity map of 0-4 GiB at LAYOUT_PML4 with the
  * MMIO hole uncached, PIC masked, local APIC as after reset. No firmware call from here on.
@@ -125,7 +125,7 @@ static int lapic_in_service(void)
 
 /*
  * irqlab's kernel starts with IF = 0, the 8259s unmasked but idle, and its APIC software-
- * disabled with every LVT masked and nothing pending (design.md). The firmware's timer may
+ * disabled with every LVT masked and nothing pending (docs/memory-map.md). The firmware's timer may
  * have left an interrupt requested or in service: mask every source, let whatever is already
  * in IRR arrive at a catch-all IDT that EOIs it (drain_interrupts), EOI anything still in
  * service, then software-disable. The LVTs are masked again after SVR[8] is cleared: QEMU 7.2

@@ -1,7 +1,7 @@
 ; SPDX-License-Identifier: MIT
 ; Suite `ipi`, round trip (tests/test_ipi_storm.c): the timed path of the halted ping-pong in as
 ; few instructions as bench/ipi-floor.asm, since every guest instruction is emulated here (~1 us,
-; shared/platform.md).
+; docs/kvm-pvm.md).
 ;
 ; Initiator: ipi_fast_round_<mode>() reads the TSC, sends a fixed IPI (ping) to the responder,
 ; waits in `sti; hlt; cli` until its pong counter reaches the target and reads the TSC again;

@@ -175,7 +175,7 @@ bool hits_wait_total(uint8_t vec, uint32_t n)
 
 	sti();
 	while (!(ok = hits_total(vec) >= n) && rdtsc() < deadline) {
-		(void)inl(PORT_PV);	/* a VM exit: pending interrupts get injected (platform.md) */
+		(void)inl(PORT_PV);	/* a VM exit: pending interrupts get injected (docs/kvm-pvm.md) */
 		pause();
 	}
 	cli();

@@ -249,7 +249,7 @@ static void corrected_no_mc(void)
  * setting of these bits." (SDM Vol. 3B 15.3.2.1); MCi_STATUS.EN records whether the error was
  * enabled, and OVER's rule "enabled errors are written over disabled errors" (15.3.2.2) presumes
  * disabled ones are logged. So an uncorrected error in a bank with MCi_CTL = 0 is logged (VAL, EN
- * clear as injected) with no #MC. KVM drops it instead (platform.md): reported as dropped.
+ * clear as injected) with no #MC. KVM drops it instead (docs/kvm-pvm.md): reported as dropped.
  */
 static void disabled_bank_logs(void)
 {

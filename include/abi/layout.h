@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest-physical memory map and I/O ports: the one source of truth for host and guest.
- * The nasm side gets the same numbers through build/include/abi/layout.inc, generated
- * from this file by ci/gen-asm-inc.py (only `#define NAME 0x...` lines are exported).
+ * The nasm side gets the same numbers through the generated abi.inc (boot/gen-inc.py, run by
+ * boot/meson.build; only `#define NAME 0x...` lines are exported).
  *
  * The guest runs identity-mapped: virtual == physical for everything below 4 GiB.
  */

@@ -21,7 +21,7 @@ REF = re.compile(r"(?<![\w./-])(" + TOP + r"/[\w./-]*?\." + EXT + r")(?![\w-])")
 OUTSIDE = re.compile(r"(?<![\w-])(?:design\.md|platform\.md|shared/(?:platform|design|tools|hooks))")
 ISSUE = re.compile(r"\b[Ii]ssues? #?\d+\b")
 # Files the build writes, named in code or docs on purpose.
-GENERATED = {"include/abi/layout.inc"}
+GENERATED = set()
 # Placeholders in prose (a pattern, not a file).
 # Projects whose own trees a line may cite by path.
 EXTERNAL = ("QEMU", "Linux", "kvm-unit-tests", "gnu-efi", "Firecracker", "kvmtool")

@@ -3,7 +3,7 @@
 
 parse_ktap(text) reads the guest's KTAP (COM1 under QEMU/OVMF) or irqlab's (its stdout): the
 first top-level "KTAP version 1" starts it (firmware chatter before it is ignored), suites are
-nested two spaces deep as design.md says. Verdicts: pass fail skip xfail error timeout.
+nested two spaces deep as docs/results.md says. Verdicts: pass fail skip xfail error timeout.
 
 Expectations (docs/platforms.md): a text file of lines
     platform GLOB...                  following lines apply where a platform name matches a glob

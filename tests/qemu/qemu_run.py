@@ -165,7 +165,7 @@ def command(platform, image, smp, qmp_path, workdir, mem="128M", cpu=None):
            "-qmp", f"unix:{qmp_path},server=on,wait=off"] + (["-cpu", cpu] if cpu else [])
     if platform == "qemu-kvm":
         # SeaBIOS runs in the instruction emulator here (~3.7 s); qboot takes ~0.2 s.
-        # The CPUID features irqlab gives its guest (design.md); `-cpu host` fails here (MSR 0x10a),
+        # The CPUID features irqlab gives its guest (host/guest_cpuid.c); `-cpu host` fails here (MSR 0x10a),
         # and the KVM here has no SSE3 (pni): dropped to keep QEMU quiet.
         model = [] if cpu else ["-cpu", "qemu64,-pni,+x2apic,+tsc-deadline"]
         return cmd + model + ["-accel", "kvm", "-bios", firmware("qboot"), "-kernel", image]

@@ -306,10 +306,10 @@ static void test_fault_abort(void)
 	fix_free(&fx);
 
 	fix_init(&fx, FMT_KTAP);
-	is_int(fix_send(&fx, PV_CMD_ABORT, 42, "tests/apic.c", "boom\n# not a\r\x1b directive"), PV_STOP,
+	is_int(fix_send(&fx, PV_CMD_ABORT, 42, "guest/apic.c", "boom\n# not a\r\x1b directive"), PV_STOP,
 	       "ABORT stops the run");
 	is_str(fix_output(&fx),
-	       "KTAP version 1\n1..1\nnot ok 1 boot # ERROR guest abort on cpu 0 at tests/apic.c:42: boom   not a   directive\n",
+	       "KTAP version 1\n1..1\nnot ok 1 boot # ERROR guest abort on cpu 0 at guest/apic.c:42: boom   not a   directive\n",
 	       "ABORT: file, line and message on one line, without '#' or control characters");
 	fix_free(&fx);
 }
