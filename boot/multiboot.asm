@@ -46,7 +46,7 @@ mb_header:
 
 section .rodata
 align 8
-gdt_template:                             ; host/boot64.c's four entries (layout.h selectors)
+gdt_template:                             ; host/image/boot64.c's four entries (layout.h selectors)
 	dq 0                              ; GDT_SEL_NULL
 	dq 0x00AF9A000000FFFF             ; GDT_SEL_CODE64: L=1
 	dq 0x00CF92000000FFFF             ; GDT_SEL_DATA

@@ -2,7 +2,7 @@
 /*
  * The machine-facing half of irqlab-guest.efi (loader.h): after ExitBootServices, put the
  * machine in the state irqlab's host gives the kernel (docs/memory-map.md, "How the host enters the
- * guest", host/boot64.c): kernel at its physical addresses, struct pv_boot at
+ * guest", host/image/boot64.c): kernel at its physical addresses, struct pv_boot at
  * LAYOUT_BOOT_PARAMS, GDT at LAYOUT_GDT, 2 MiB identity map of 0-4 GiB at LAYOUT_PML4 with the
  * MMIO hole uncached, PIC masked, local APIC as after reset. No firmware call from here on.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The GDT and identity page tables irqlab's 64-bit entry (_start64) expects, at the addresses in
- * layout.h. One definition for both writers: the host (host/boot64.c) and the UEFI loader
+ * layout.h. One definition for both writers: the host (host/image/boot64.c) and the UEFI loader
  * (guest/efi/machine.c). Callers pass pointers to the table memory and zero it first.
  */
 #ifndef IRQLAB_ABI_BOOT_TABLES_H

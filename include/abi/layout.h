@@ -24,7 +24,7 @@
 #define LAYOUT_BOOT_STACK_SIZE  0x00010000
 #define LAYOUT_KERNEL_BASE      0x00100000 /* lowest address a guest image may load at */
 
-/* --- ACPI 1.0 tables, multiboot kernels only (host/acpi.c) --------------------------------- */
+/* --- ACPI 1.0 tables, multiboot kernels only (host/image/acpi.c) --------------------------------- */
 #define LAYOUT_ACPI_TABLES      0x000E0000 /* RSDT, FADT, FACS, DSDT, MADT: ACPI-typed in the map */
 #define LAYOUT_ACPI_TABLES_END  0x000F0000
 #define LAYOUT_ACPI_RSDP        0x000F0000 /* first 16-byte slot kvm-unit-tests scans (0xF0000..) */

@@ -2,7 +2,7 @@
 /*
  * Multiboot v1 (the Multiboot Specification 0.6.96): the header a kernel carries in its first
  * 8 KiB and the information block the loader hands it in EBX. Used by irqlab's multiboot loader
- * (host/load_mb.c, host/mb_info.c) and by the guest's own 32-bit entry (boot/).
+ * (host/image/load_mb.c, host/image/mb_info.c) and by the guest's own 32-bit entry (boot/).
  */
 #ifndef IRQLAB_ABI_MULTIBOOT_H
 #define IRQLAB_ABI_MULTIBOOT_H

@@ -15,11 +15,16 @@ INCLUDE = re.compile(r'^#include "([^"/]+)\.h"', re.M)
 INTERNAL = re.compile(r"^/\*\s*Internal to ([A-Za-z0-9_]+)", re.M)
 
 
+def sources(host):
+    """Every file under host/ (its layers are folders), as a path relative to it."""
+    return sorted(os.path.relpath(os.path.join(d, f), host) for d, _, fs in os.walk(host) for f in fs)
+
+
 def objects(host):
     """{file stem: object name}"""
     owner = {}
-    for f in sorted(os.listdir(host)):
-        stem, ext = os.path.splitext(f)
+    for f in sources(host):
+        stem, ext = os.path.splitext(os.path.basename(f))
         if ext not in (".c", ".h"):
             continue
         owner.setdefault(stem, stem)
@@ -33,8 +38,8 @@ def objects(host):
 def graph(host):
     owner = objects(host)
     deps = {}
-    for f in sorted(os.listdir(host)):
-        stem, ext = os.path.splitext(f)
+    for f in sources(host):
+        stem, ext = os.path.splitext(os.path.basename(f))
         if ext not in (".c", ".h"):
             continue
         src = owner[stem]

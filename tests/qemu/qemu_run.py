@@ -109,7 +109,7 @@ MCI_STATUS_VAL = 1 << 63
 
 def mce_inject(qmp, args):
     """PV_REQ_MCE_INJECT: arg1 = cpu | bank << 32, arg2 status, arg3 addr, arg4 misc, arg5 MCG_STATUS.
-    Refused (-EINVAL) as irqlab's host/mce.c refuses: CPU or bank out of range, no VAL bit."""
+    Refused (-EINVAL) as irqlab's host/vm/mce.c refuses: CPU or bank out of range, no VAL bit."""
     cpu, bank = args[0] & 0xFFFFFFFF, args[0] >> 32
     if cpu >= len(qmp.command("query-cpus-fast")):
         return -EINVAL, [0] * 5, f"refused: target CPU {cpu} out of range"
@@ -165,7 +165,7 @@ def command(platform, image, smp, qmp_path, workdir, mem="128M", cpu=None):
            "-qmp", f"unix:{qmp_path},server=on,wait=off"] + (["-cpu", cpu] if cpu else [])
     if platform == "qemu-kvm":
         # SeaBIOS runs in the instruction emulator here (~3.7 s); qboot takes ~0.2 s.
-        # The CPUID features irqlab gives its guest (host/guest_cpuid.c); `-cpu host` fails here (MSR 0x10a),
+        # The CPUID features irqlab gives its guest (host/vm/guest_cpuid.c); `-cpu host` fails here (MSR 0x10a),
         # and the KVM here has no SSE3 (pni): dropped to keep QEMU quiet.
         model = [] if cpu else ["-cpu", "qemu64,-pni,+x2apic,+tsc-deadline"]
         return cmd + model + ["-accel", "kvm", "-bios", firmware("qboot"), "-kernel", image]

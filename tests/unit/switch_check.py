@@ -29,6 +29,8 @@ def compile_(cc, incs, src_text, name, tmp):
 
 def main(argv):
     host, include, cc = argv[0], argv[1], argv[2:]
+    hosts = [d for d, _, _ in os.walk(host)]   # host/ and its layers' folders
+    where = {f: os.path.join(d, f) for d, _, fs in os.walk(host) for f in fs}
     n, failed = 0, 0
 
     def ok(cond, what):
@@ -45,15 +47,15 @@ def main(argv):
         with open(os.path.join(abi, "pvport.h"), "w") as f:
             f.write(header.replace("\tPV_CMD_COUNT\n", "\tPV_CMD_NEW_UNHANDLED,\n\tPV_CMD_COUNT\n", 1))
         for name in SOURCES:
-            with open(os.path.join(host, name)) as f:
+            with open(where[name]) as f:
                 text = f.read()
-            status, err = compile_(cc, [host, include], text, name, tmp)
+            status, err = compile_(cc, hosts + [include], text, name, tmp)
             ok(status == 0, f"{name} compiles as it is" + ("" if status == 0 else f": {err}"))
             dropped = re.sub(r"^\s*case PV_CMD_METRIC:.*\n", "", text, count=1, flags=re.M)
             ok(dropped != text, f"{name}: has a case for PV_CMD_METRIC")
-            status, err = compile_(cc, [host, include], dropped, name, tmp)
+            status, err = compile_(cc, hosts + [include], dropped, name, tmp)
             ok(status != 0 and "PV_CMD_METRIC" in err, f"{name} without PV_CMD_METRIC's case does not compile")
-            status, err = compile_(cc, [host, os.path.join(tmp, "inc")], text, name, tmp)
+            status, err = compile_(cc, hosts + [os.path.join(tmp, "inc")], text, name, tmp)
             ok(status != 0 and "PV_CMD_NEW_UNHANDLED" in err, f"{name} with a new command and no case does not compile")
     print(f"1..{n}")
     return 1 if failed else 0

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The option table (host/cli_opts.c) that drives both cli_parse and the usage text: every row is
+/* The option table (host/cli/cli_opts.c) that drives both cli_parse and the usage text: every row is
  * whole, the usage text shows every option under a heading that tells the truth about which
  * commands take it, and docs/cli.md (argv[1]) documents every option. */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The userspace IOAPIC (host/ioapic.c) driven through its callbacks, without KVM: the register
+/* The userspace IOAPIC (host/devices/ioapic.c) driven through its callbacks, without KVM: the register
  * file, edge and level delivery (82093AA datasheet 3.2.4), Remote IRR and EOI, the MSI each
  * entry sends (SDM Vol. 3A 11.11) and the route mirrored on every entry write. */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Known-defect files (host/platform.c, docs/platforms.md): parsing, which platform lines apply,
+/* Known-defect files (host/report/platform.c, docs/platforms.md): parsing, which platform lines apply,
  * errors with file:line, lookups by suite.test glob, the shape of this host's signature, and
  * the shipped platforms/ files. Usage: test_platform PLATFORMS_DIR. */
 #include <errno.h>
