@@ -17,7 +17,7 @@
 #define BUILTIN_NAME "irqlab-guest.elf"
 
 /* The built-in guest: $IRQLAB_GUEST, then next to the build tree's launcher
- * (build/host/irqlab -> build/guest/), then the install directory. */
+ * (build/host/irqlab -> build/guest/), then the install directory. NULL if none is there. */
 static char *builtin_path(void)
 {
 	static const char *const rel[] = { "/../guest/" BUILTIN_NAME, "/../lib/irqlab/" BUILTIN_NAME };
@@ -40,47 +40,52 @@ static char *builtin_path(void)
 		}
 	}
 	snprintf(cand, sizeof(cand), "%s/%s", IRQLAB_GUEST_DIR, BUILTIN_NAME);
-	if (access(cand, R_OK) == 0)
-		return xstrdup(cand);
-	die(EXIT_USAGE, "the built-in guest (%s) was not found next to irqlab or in %s; "
-	    "build it with ninja or give an image path", BUILTIN_NAME, IRQLAB_GUEST_DIR);
+	return access(cand, R_OK) == 0 ? xstrdup(cand) : NULL;
 }
 
 /* The image is mapped, not copied: the loader touches only the headers and the loadable
- * segments, never the debug sections. (Truncating the file while irqlab starts is on the user.) */
-static void map_file(struct image *img, int fd, uint64_t max)
+ * segments, never the debug sections. (Truncating the file while irqlab starts is on the user.)
+ * Only regular files: a FIFO or a device would block or never end. */
+static int map_file(struct image *img, int fd, uint64_t max, struct reason *why)
 {
 	struct stat st;
 	void *p;
 
 	if (fstat(fd, &st) < 0)
-		die_errno(EXIT_USAGE, "%s", img->path);
+		return failf(why, -errno, "%s: %s", img->path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		die(EXIT_USAGE, "%s: not a regular file", img->path);
+		return failf(why, -EINVAL, "%s: not a regular file", img->path);
 	if ((uint64_t)st.st_size > max)
-		die(EXIT_USAGE, "%s: image of %lld bytes is larger than guest RAM", img->path,
-		    (long long)st.st_size);
+		return failf(why, -EFBIG, "%s: image of %lld bytes is larger than guest RAM", img->path,
+			     (long long)st.st_size);
 	img->len = (size_t)st.st_size;
 	if (!img->len)
-		return;
+		return 0;
 	p = mmap(NULL, img->len, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
-		die_errno(EXIT_USAGE, "%s: cannot map it", img->path);
+		return failf(why, -errno, "%s: cannot map it: %s", img->path, strerror(errno));
 	img->data = p;
 	img->mapped = true;
+	return 0;
 }
 
-void image_read(struct image *img, const char *path, uint64_t max)
+/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; the
+ * descriptor is only fstat'ed and mapped, so the flag never matters afterwards. */
+int image_read(struct image *img, const char *path, uint64_t max, struct reason *why)
 {
-	int fd;
+	int fd, rc;
 
 	memset(img, 0, sizeof(*img));
 	img->path = path ? xstrdup(path) : builtin_path();
-	fd = open(img->path, O_RDONLY | O_CLOEXEC);
+	if (!img->path)
+		return failf(why, -ENOENT, "the built-in guest (%s) was not found next to irqlab or in %s; "
+			     "build it with ninja or give an image path", BUILTIN_NAME, IRQLAB_GUEST_DIR);
+	fd = open(img->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		die_errno(EXIT_USAGE, "%s", img->path);
-	map_file(img, fd, max);
+		return failf(why, -errno, "%s: %s", img->path, strerror(errno));
+	rc = map_file(img, fd, max, why);
 	close(fd);
+	return rc;
 }
 
 void image_free(struct image *img)

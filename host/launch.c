@@ -44,20 +44,22 @@ struct launch {
 	struct platform platform;
 };
 
-/* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
+/* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel.
+ * `run` falls back to multiboot only for a file that is an ELF (ELF32 kernels, a.out-kludge
+ * ELF64s): a damaged ELF or a raw binary is refused with the ELF's reason (docs/multiboot.md). */
 static void classify_image(struct launch *l)
 {
-	char err[256], mberr[256];
+	struct reason why = { "" }, mbwhy = { "" };
 	const struct image *img = &l->img;
 
-	if (!l->o.boot && !elf_parse(img->data, img->len, l->o.mem_size, &l->elf, err, sizeof(err)))
+	if (!l->o.boot && !elf_parse(img->data, img->len, l->o.mem_size, &l->elf, &why))
 		return;
-	if (!l->o.boot && mb_find_header(img->data, img->len) < 0)
-		die(EXIT_USAGE, "%s: %s", img->path, err);
+	if (!l->o.boot && (!elf_has_magic(img->data, img->len) || mb_find_header(img->data, img->len) < 0))
+		die(EXIT_USAGE, "%s: %s", img->path, why.text);
 	if (!l->o.mem_given)
 		l->o.mem_size = CLI_BOOT_DEFAULT_MEM;  /* `run` too: multiboot kernels expect 128 MiB */
-	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, mberr, sizeof(mberr)))
-		die(EXIT_USAGE, "%s: %s", img->path, mberr);
+	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, &mbwhy))
+		die(EXIT_USAGE, "%s: %s", img->path, mbwhy.text);
 	l->multiboot = true;
 }
 
@@ -102,20 +104,20 @@ static void write_multiboot_state(struct launch *l)
 	const char *name = strrchr(l->img.path, '/') ? strrchr(l->img.path, '/') + 1 : l->img.path;
 	char *cmdline = xcalloc(1, strlen(name) + (l->o.append ? strlen(l->o.append) : 0) + 2);
 	struct mb_args args = { .cmdline = cmdline };
-	char err[256];
+	struct reason why = { "" };
 
 	sprintf(cmdline, "%s%s%s", name, l->o.append ? " " : "", l->o.append ? l->o.append : "");
 	if (l->o.initrd) {
-		image_read(&initrd, l->o.initrd, vm->mem.size);
+		if (image_read(&initrd, l->o.initrd, vm->mem.size, &why))
+			die(EXIT_USAGE, "--initrd %s", why.text);
 		args = (struct mb_args){ cmdline, initrd.data ? initrd.data : (const uint8_t *)"", initrd.len,
 					 l->o.initrd }; /* an empty file is still a module */
 	}
 	elf_load(l->img.data, &l->elf, &vm->mem);     /* the kernel at its load addresses */
 	boot32_write_gdt(&vm->mem);                   /* flat segments for the 32-bit entry */
-	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, err, sizeof(err)))
-		die(EXIT_USAGE, "%s: %s", l->img.path, err);
-	if (acpi_write(&vm->mem, vm->ncpus, err, sizeof(err)))  /* RSDP, RSDT, FADT, MADT */
-		die(EXIT_USAGE, "%s: %s", l->img.path, err);
+	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, &why) ||
+	    acpi_write(&vm->mem, vm->ncpus, &why))           /* RSDP, RSDT, FADT, MADT */
+		die(EXIT_USAGE, "%s: %s", l->img.path, why.text);
 	vcpu_setup_bsp32(&vm->vcpus[0], (uint32_t)l->elf.entry, LAYOUT_MB_INFO);
 	image_free(&initrd);
 	free(cmdline);
@@ -156,9 +158,11 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	struct launch *l = xcalloc(1, sizeof(*l));
 	struct vm_config cfg;
 	struct exit_ctx devices;
+	struct reason why = { "" };
 
 	l->o = *o;
-	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
+	if (image_read(&l->img, l->o.image, l->o.mem_size, &why))    /* the kernel, untrusted */
+		die(EXIT_USAGE, "%s", why.text);
 	classify_image(l);                                           /* native ELF64 or multiboot */
 	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
 	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip, l->o.vendor };
@@ -170,7 +174,9 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	else
 		write_native_state(l);                               /* image, tables, 64-bit BSP */
 	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
-	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, out, l->o.junit, l->img.path);
+	report_init(&l->report, l->o.fmt, out, l->o.junit, l->img.path);
+	if (l->multiboot)
+		l->report.fmt = FMT_NONE;  /* serial owns stdout until the kernel says HELLO */
 	platform_load_default(&l->platform);                         /* known defects of this KVM */
 	l->report.platform = &l->platform;
 	l->pv = (struct pv_ctx){ .vm = &l->vm, .mem = &l->vm.mem, .report = &l->report,

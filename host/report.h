@@ -18,6 +18,7 @@ enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
 struct report {
 	pthread_mutex_t lock;
 	enum report_format fmt;
+	enum report_format hello_fmt; /* fmt from HELLO on (multiboot kernels start with FMT_NONE) */
 	FILE *out;                 /* KTAP or JSON destination (stdout) */
 	const char *junit_path;    /* NULL: no JUnit file */
 	const char *image;         /* for JSON/JUnit metadata */
