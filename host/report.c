@@ -53,6 +53,9 @@ const char *report_plan(struct report *r, struct plan *plan)
 		pthread_mutex_unlock(&r->lock);
 		return "HELLO sent twice";
 	}
+	plan->metrics = r->plan.metrics;   /* METRICs before HELLO are kept, not leaked */
+	plan->nmetrics = r->plan.nmetrics;
+	plan->metrics_cap = r->plan.metrics_cap;
 	r->plan = *plan;
 	memset(plan, 0, sizeof(*plan));
 	r->have_plan = true;

@@ -178,8 +178,21 @@ static void test_hello_done_order(void)
 			 top("HELLO sent twice", PV_CMD_HELLO), "HELLO twice");
 }
 
+/* A METRIC before HELLO is kept through HELLO into the JSON results (found by fuzz_pvport: the
+ * plan HELLO installed replaced the metrics recorded before it, leaking them). */
+static void test_metric_before_hello(void)
+{
+	fix_init(&fx, FMT_JSON);
+	is_int(fix_send(&fx, PV_CMD_METRIC, 7, "early", "ms"), PV_CONTINUE, "METRIC before HELLO accepted");
+	fix_run_std(&fx, PV_PASS, PV_PASS, PV_PASS);
+	is_int(report_finish(&fx.report), 0, "METRIC before HELLO: the run passes");
+	like_str(fix_output(&fx), "\"name\": \"early\"", "METRIC before HELLO: in the JSON results");
+	fix_free(&fx);
+}
+
 int main(void)
 {
+	test_metric_before_hello();
 	test_result_without_test();
 	test_suite_order();
 	test_test_order();
