@@ -32,6 +32,7 @@ const char cli_usage[] =
 	"  --cpu-vendor V      CPUID vendor the guest sees: host (default), intel or amd\n"
 	"  --inject-mce SPEC   cpu=N,bank=N,status=X[,addr=X,misc=X,mcg=X,after=MS]: inject a\n"
 	"                      machine check MS ms after start (repeatable; docs/cli.md)\n"
+	"  --no-sandbox        no seccomp filter, capabilities kept: for debugging (docs/security.md)\n"
 	"multiboot kernels:\n"
 	"  --append ARGS       kernel command line after argv[0] (the image name)\n"
 	"  --initrd FILE       one multiboot module, e.g. a KEY=VALUE environment file\n"
@@ -167,6 +168,10 @@ static enum cli_result parse_option(struct opts *o, int argc, char **argv, int *
 		return o->list = true, CLI_OK;
 	if (!strcmp(arg, "stats"))
 		return o->stats = true, CLI_OK;
+	if (!strcmp(arg, "no-sandbox"))
+		return o->no_sandbox = true, CLI_OK;
+	if (!strcmp(arg, "test-forbidden-syscall"))   /* test-only, not in --help */
+		return o->test_forbidden_syscall = true, CLI_OK;
 	for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
 		if (strlen(valued[k]) != len || strncmp(arg, valued[k], len))
 			continue;

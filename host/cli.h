@@ -41,6 +41,8 @@ struct opts {
 	struct mce_spec inject[CLI_MAX_INJECT]; /* --inject-mce, in order */
 	int ninject;
 	bool help, version;
+	bool no_sandbox;          /* --no-sandbox: no seccomp filter, capabilities kept (debugging) */
+	bool test_forbidden_syscall; /* --test-forbidden-syscall: test-only, docs/security.md */
 };
 
 enum cli_result { CLI_OK, CLI_ERROR };

@@ -24,6 +24,7 @@
 #include "mce.h"
 #include "report.h"
 #include "run.h"
+#include "sandbox.h"
 #include "stats.h"
 #include "util.h"
 #include "vcpu.h"
@@ -146,14 +147,32 @@ static int final_status(struct launch *l)
 
 static void launch_free(struct launch *l)
 {
+	if (l->report.junit)
+		fclose(l->report.junit);
 	report_free(&l->report);
 	vm_destroy(&l->vm);
 	image_free(&l->img);
 	free(l);
 }
 
-/* Everything up to the end of the run; the caller reads l->report / l->mexit after. */
-static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *list_out)
+/* The VM is built: open what the end of the run writes (JUnit, --stats' /proc/self/status),
+ * then give up everything else before the first guest instruction (docs/security.md). */
+static void enter_sandbox(struct launch *l)
+{
+	if (l->o.junit && !(l->report.junit = fopen(l->o.junit, "w")))
+		die_errno(EXIT_USAGE, "--junit %s", l->o.junit);
+	if (l->o.stats)
+		stats_open();
+	if (l->o.no_sandbox)
+		return;
+	sandbox_enter();
+	if (l->o.test_forbidden_syscall)
+		sandbox_forbidden_call();
+}
+
+/* Everything up to the end of the run; the caller reads l->report / l->mexit after. `sandbox`:
+ * false only for irqlab check's plan run, whose process goes on to fork workers that open KVM. */
+static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *list_out, bool sandbox)
 {
 	struct launch *l = xcalloc(1, sizeof(*l));
 	struct vm_config cfg;
@@ -185,6 +204,8 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	devices = (struct exit_ctx){ .pv = &l->pv, .serial = &l->serial, .fw_cfg = &l->fw_cfg,
 				     .mexit = &l->mexit, .ioapic = l->vm.ioapic,
 				     .coalesced = &l->vm.coalesced };
+	if (sandbox)
+		enter_sandbox(l);                                    /* seccomp, no capabilities */
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
 	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
 	mce_stop_injector();
@@ -193,7 +214,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 
 int launch(const struct opts *o, uint64_t start_ns)
 {
-	struct launch *l = launch_run(o, stdout, NULL);
+	struct launch *l = launch_run(o, stdout, NULL, true);
 	int status = final_status(l);                                /* exit status, reports written */
 
 	if (l->o.stats)
@@ -231,7 +252,7 @@ int launch_plan(const struct opts *o, struct plan *out)
 	quiet.serial = "none";
 	quiet.serial_given = true;
 	memset(out, 0, sizeof(*out));
-	l = launch_run(&quiet, null ? null : stdout, out);
+	l = launch_run(&quiet, null ? null : stdout, out, false);
 	status = l->pv.listed ? EXIT_PASS : final_status(l);
 	launch_free(l);
 	if (null)
@@ -250,7 +271,7 @@ int launch_one_test(const struct opts *o, const char *test, struct launch_result
 	quiet.serial = "none";
 	quiet.serial_given = true;
 	quiet.junit = NULL;
-	l = launch_run(&quiet, null ? null : stdout, NULL);
+	l = launch_run(&quiet, null ? null : stdout, NULL, true);
 	res->status = final_status(l);
 	res->outcome = OUT_NOT_RUN;
 	snprintf(res->reason, sizeof(res->reason), "%s", l->report.crash_summary ? l->report.crash_summary : "");

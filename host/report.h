@@ -21,6 +21,7 @@ struct report {
 	enum report_format hello_fmt; /* fmt from HELLO on (multiboot kernels start with FMT_NONE) */
 	FILE *out;                 /* KTAP or JSON destination (stdout) */
 	const char *junit_path;    /* NULL: no JUnit file */
+	FILE *junit;               /* junit_path opened by the launcher before the sandbox, or NULL */
 	const char *image;         /* for JSON/JUnit metadata */
 	const struct platform *platform; /* known defects: FAIL -> XFAIL, PASS -> unexpected */
 	struct plan plan;

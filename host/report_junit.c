@@ -67,7 +67,7 @@ static void count(const struct plan_suite *s, int *tests, int *fail, int *err, i
 
 int report_write_junit(const struct report *r, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = r->junit ? r->junit : fopen(path, "w");  /* the sandbox forbids opening files */
 
 	if (!f)
 		return -1;
@@ -89,5 +89,7 @@ int report_write_junit(const struct report *r, const char *path)
 		fputs("  </testsuite>\n", f);
 	}
 	fputs("</testsuites>\n", f);
+	if (r->junit)             /* opened (and closed) by the launcher */
+		return fflush(f) || ferror(f) ? -1 : 0;
 	return fclose(f) ? -1 : 0;
 }
