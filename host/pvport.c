@@ -5,6 +5,7 @@
  */
 #include "pvport.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,7 @@ static const char *read_suite(struct pv_ctx *ctx, uint64_t gpa, struct plan_suit
 
 	if (!d)
 		return "test table: suite descriptor outside RAM";
-	desc = *d;
+	memcpy(&desc, d, sizeof(desc));  /* the guest chooses the address: maybe misaligned */
 	if (desc.ntests > PV_MAX_TESTS)
 		return "test table: too many tests in a suite";
 	if (!mem_ptr(ctx->mem, desc.tests, (uint64_t)desc.ntests * sizeof(struct pv_test_desc)))
@@ -90,26 +91,31 @@ static const char *read_suite(struct pv_ctx *ctx, uint64_t gpa, struct plan_suit
 	suite->ntests = (int)desc.ntests;
 	suite->tests = xcalloc(desc.ntests, sizeof(*suite->tests));
 	for (uint32_t t = 0; t < desc.ntests; t++) {
-		const struct pv_test_desc *td = mem_ptr(ctx->mem, desc.tests + t * sizeof(*td), sizeof(*td));
+		struct pv_test_desc td;
 
-		if ((err = read_name(ctx, td->name, suite->tests[t].name)))
+		memcpy(&td, mem_ptr(ctx->mem, desc.tests + t * sizeof(td), sizeof(td)), sizeof(td));
+		if ((err = read_name(ctx, td.name, suite->tests[t].name)))
 			return err;
 	}
 	return NULL;
 }
 
-/* Write each test's `selected` byte back into the guest's table. */
+/* Write each test's `selected` byte back into the guest's table. Descriptors are reached by
+ * byte offsets: the guest's addresses need not be aligned (found by fuzz_pvport, UBSan). */
 static void write_selection(struct pv_ctx *ctx, uint64_t table, const struct plan *plan)
 {
 	for (int s = 0; s < plan->nsuites; s++) {
-		const struct pv_suite_desc *d = mem_ptr(ctx->mem, table + s * sizeof(*d), sizeof(*d));
-		uint64_t tests = d->tests;  /* another vCPU may have changed it since read_suite() */
+		const uint8_t *d = mem_ptr(ctx->mem, table + s * sizeof(struct pv_suite_desc),
+					   sizeof(struct pv_suite_desc));
+		uint64_t tests;  /* another vCPU may have changed it since read_suite() */
 
+		memcpy(&tests, d + offsetof(struct pv_suite_desc, tests), sizeof(tests));
 		for (int t = 0; t < plan->suites[s].ntests; t++) {
-			struct pv_test_desc *td = mem_ptr(ctx->mem, tests + t * sizeof(*td), sizeof(*td));
+			uint8_t *td = mem_ptr(ctx->mem, tests + t * sizeof(struct pv_test_desc),
+					      sizeof(struct pv_test_desc));
 
 			if (td)
-				td->selected = plan->suites[s].tests[t].selected;
+				td[offsetof(struct pv_test_desc, selected)] = plan->suites[s].tests[t].selected;
 		}
 	}
 }
