@@ -7,6 +7,7 @@ IRQLAB_PACKAGES=(
   meson ninja-build gcc clang lld nasm binutils python3   # build: host (gcc), guest (clang+lld+nasm)
   qemu-system-x86 ovmf gnu-efi                            # reference platforms (QEMU, UEFI)
   libseccomp-dev libcap-ng-dev pkg-config                 # the host's sandbox (docs/security.md)
+  libclang-rt-dev                                         # libFuzzer + sanitizer runtimes for clang (fuzz/)
 )
 
 irqlab_install_deps() {
