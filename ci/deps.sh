@@ -8,6 +8,8 @@ IRQLAB_PACKAGES=(
   qemu-system-x86 ovmf gnu-efi                            # reference platforms (QEMU, UEFI)
   scdoc python3-yaml                                      # irqlab(1); the CI recipes' test
   python3-jsonschema                                      # JSON results against docs/results.schema.json
+  libseccomp-dev libcap-ng-dev pkg-config                 # the host's sandbox (docs/security.md)
+  libclang-rt-dev                                         # libFuzzer + sanitizer runtimes for clang (fuzz/)
 )
 
 irqlab_install_deps() {

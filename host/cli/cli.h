@@ -56,6 +56,8 @@ struct opts {
 	int ninject;
 	const char *gdb;          /* --gdb [HOST:]PORT (gdb.h) */
 	bool help, version;
+	bool no_sandbox;          /* --no-sandbox: no seccomp filter, capabilities kept (debugging) */
+	bool test_forbidden_syscall; /* --test-forbidden-syscall: test-only, docs/security.md */
 	bool qemu;                /* irqlab-qemu: only the devices its -device options name */
 	bool pc_testdev, debug_exit; /* irqlab-qemu -device pc-testdev, isa-debug-exit */
 	struct cpuid_edits cpuid_edits; /* irqlab-qemu -cpu MODEL,+feat,-feat */
@@ -70,7 +72,8 @@ struct cli_option {
 	char short_name;          /* -x, or 0 */
 	const char *arg;          /* the value's name in the usage text; NULL: a flag, no value */
 	int (*set)(struct opts *o, const char *val, struct reason *why); /* val NULL for a flag */
-	const char *help;         /* usage text; a '\n' starts an indented continuation line */
+	const char *help;         /* usage text; a '\n' starts an indented continuation line;
+	                             NULL: a test-only option, left out of --help */
 	unsigned verbs;           /* enum cli_verb bits: the commands that accept it */
 	bool wins;                /* --help, --version: act whatever else is on the line */
 };

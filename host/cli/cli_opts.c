@@ -126,6 +126,18 @@ static int set_stats(struct opts *o, const char *val, struct reason *why)
 	return 0;
 }
 
+static int set_no_sandbox(struct opts *o, const char *val, struct reason *why)
+{
+	o->no_sandbox = true;
+	return 0;
+}
+
+static int set_test_forbidden_syscall(struct opts *o, const char *val, struct reason *why)
+{
+	o->test_forbidden_syscall = true;
+	return 0;
+}
+
 static int set_mce_banks(struct opts *o, const char *val, struct reason *why)
 {
 	long v;
@@ -215,6 +227,8 @@ const struct cli_option cli_options[] = {
 	OPT_VALUE("junit", "FILE", set_junit, VERB_ALL, "also write a JUnit XML report"),
 	OPT_VALUE("mce-banks", "N", set_mce_banks, VERB_ALL, "machine-check banks per vCPU (default 10, 0 = no MCE)"),
 	OPT_VALUE("cpu-vendor", "V", set_cpu_vendor, VERB_ALL, "CPUID vendor the guest sees: host (default), intel or amd"),
+	OPT_FLAG("no-sandbox", 0, set_no_sandbox, VERB_ALL, "no seccomp filter, capabilities kept: for debugging (docs/security.md)"),
+	OPT_FLAG("test-forbidden-syscall", 0, set_test_forbidden_syscall, VERB_ALL, NULL),
 	OPT_GROUP("run and boot:", RB),
 	OPT_FLAG("list", 0, set_list, RB, "list the image's tests (suite.test) and exit"),
 	OPT_VALUE("serial", "DEST", set_serial, RB, "guest COM1 output: stderr (default), - for stdout, none, or a file"),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "acpi.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "abi/layout.h"
@@ -129,7 +130,7 @@ static int write_fadt(struct acpi_cursor *c, uint32_t *gpa)
 	return 0;
 }
 
-int acpi_write(struct guest_mem *mem, int ncpus, char *err, size_t errlen)
+int acpi_write(struct guest_mem *mem, int ncpus, struct reason *why)
 {
 	struct acpi_cursor c = { mem, LAYOUT_ACPI_TABLES };
 	struct acpi_rsdp *rsdp = mem_ptr(mem, LAYOUT_ACPI_RSDP, sizeof(*rsdp));
@@ -138,7 +139,7 @@ int acpi_write(struct guest_mem *mem, int ncpus, char *err, size_t errlen)
 
 	if (ncpus < 1 || !rsdp || write_fadt(&c, &tables[0]) || write_madt(&c, ncpus, &tables[1]) ||
 	    !(rsdt = alloc(&c, sizeof(*rsdt) + sizeof(tables), &rsdt_gpa)))
-		return errorf(err, errlen, "ACPI tables for %d CPUs do not fit in [0x%x, 0x%x) of guest RAM",
+		return failf(why, -ENOMEM, "ACPI tables for %d CPUs do not fit in [0x%x, 0x%x) of guest RAM",
 			      ncpus, LAYOUT_ACPI_TABLES, LAYOUT_ACPI_TABLES_END);
 	header(rsdt, "RSDT", sizeof(*rsdt) + sizeof(tables), 1);
 	memcpy(rsdt + 1, tables, sizeof(tables));

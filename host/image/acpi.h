@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "mem.h"
+#include "util.h"
 
 struct __attribute__((packed)) acpi_rsdp {       /* 5.2.4, revision 0: 20 bytes */
 	char signature[8];                         /* "RSD PTR " */
@@ -66,9 +67,9 @@ _Static_assert(sizeof(struct acpi_fadt) == 116, "FADT revision 1 is 116 bytes");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, pm_tmr_blk) == 76, "PM_TMR_BLK at offset 76");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, flags) == 112, "FADT flags at offset 112");
 
-/* Write every table into guest RAM for `ncpus` vCPUs. Returns 0, or -1 with a one-line reason
- * when a table would leave guest RAM or its range. */
-int acpi_write(struct guest_mem *mem, int ncpus, char *err, size_t errlen);
+/* Write every table into guest RAM for `ncpus` vCPUs. Returns 0, or -ENOMEM with a one-line
+ * reason in `why` when a table would leave guest RAM or its range. */
+int acpi_write(struct guest_mem *mem, int ncpus, struct reason *why);
 
 /* The byte sum of [p, p+len): 0 for a valid table. */
 uint8_t acpi_sum(const void *p, size_t len);

@@ -14,9 +14,9 @@
 long mb_find_header(const uint8_t *img, size_t len);
 
 /* Parse a multiboot image for `mem_size` bytes of RAM into segments + entry (the same shape as
- * an ELF image, so elf_load() copies it). Returns 0, or -1 with a one-line reason. */
+ * an ELF image, so elf_load() copies it). Returns 0, or -EINVAL with a one-line reason in `why`. */
 int mb_parse(const uint8_t *img, size_t len, uint64_t mem_size, struct elf_image *out,
-	     char *err, size_t errlen);
+	     struct reason *why);
 
 /* First byte after everything the image occupies (bss included), page-aligned. */
 uint64_t mb_image_end(const struct elf_image *img);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "mb_info.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,7 +42,7 @@ static uint32_t write_mmap(struct guest_mem *mem, uint64_t at, uint32_t *len)
 }
 
 int mb_info_write(struct guest_mem *mem, uint64_t free_start, const struct mb_args *a,
-		  char *err, size_t errlen)
+		  struct reason *why)
 {
 	static const char loader[] = "irqlab";
 	struct mb_info info = { .flags = MB_INFO_MEMORY | MB_INFO_MEM_MAP | MB_INFO_LOADER_NAME };
@@ -56,22 +57,22 @@ int mb_info_write(struct guest_mem *mem, uint64_t free_start, const struct mb_ar
 	info.boot_loader_name = (uint32_t)low;
 	if (a->cmdline) {
 		if (strlen(a->cmdline) >= MB_CMDLINE_MAX)
-			return errorf(err, errlen, "command line longer than %d bytes", MB_CMDLINE_MAX - 1);
+			return failf(why, -E2BIG, "command line longer than %d bytes", MB_CMDLINE_MAX - 1);
 		if (!(info.cmdline = place(mem, &cursor, a->cmdline, strlen(a->cmdline) + 1)))
-			return errorf(err, errlen, "no room for the command line in guest RAM");
+			return failf(why, -ENOMEM, "no room for the command line in guest RAM");
 		info.flags |= MB_INFO_CMDLINE;
 	}
 	if (a->module) {
 		const char *name = a->module_name ? a->module_name : "";
 
 		if (strlen(name) >= MB_CMDLINE_MAX || !(mod.string = place(mem, &cursor, name, strlen(name) + 1)))
-			return errorf(err, errlen, "module name too long or no room for it");
+			return failf(why, -E2BIG, "module name too long or no room for it");
 		if (!(mod.mod_start = place(mem, &cursor, a->module, a->module_len)) && a->module_len)
-			return errorf(err, errlen, "module of %zu bytes does not fit in guest RAM (try --mem)",
+			return failf(why, -ENOMEM, "module of %zu bytes does not fit in guest RAM (try --mem)",
 				    a->module_len);
 		mod.mod_end = mod.mod_start + (uint32_t)a->module_len;
 		if (!(info.mods_addr = place(mem, &cursor, &mod, sizeof(mod))))
-			return errorf(err, errlen, "no room for the module list in guest RAM");
+			return failf(why, -ENOMEM, "no room for the module list in guest RAM");
 		info.mods_count = 1;
 		info.flags |= MB_INFO_MODS;
 	}

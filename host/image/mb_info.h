@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "mem.h"
+#include "util.h"
 
 #define MB_CMDLINE_MAX 4096
 
@@ -19,8 +20,8 @@ struct mb_args {
 };
 
 /* Write the block at LAYOUT_MB_INFO and the strings and module from `free_start` (the first
- * page after the kernel). Returns 0, or -1 with a one-line reason (too long, no room). */
+ * page after the kernel). Returns 0, or -E2BIG (too long) / -ENOMEM (no room) with a one-line reason in `why`. */
 int mb_info_write(struct guest_mem *mem, uint64_t free_start, const struct mb_args *a,
-		  char *err, size_t errlen);
+		  struct reason *why);
 
 #endif

@@ -4,6 +4,7 @@
  * Two kinds of image: irqlab's own ELF64 guests (entered in long mode, KTAP from the port
  * protocol) and multiboot v1 kernels (entered as QEMU -kernel does; their serial is the output).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "report_meta.h"
 #include "request.h"
 #include "run.h"
+#include "sandbox.h"
 #include "session.h"
 #include "stats.h"
 #include "util.h"
@@ -55,20 +57,22 @@ struct launch {
 	struct report_meta meta;    /* JSON's envelope */
 };
 
-/* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel. */
+/* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel.
+ * `run` falls back to multiboot only for a file that is an ELF (ELF32 kernels, a.out-kludge
+ * ELF64s): a damaged ELF or a raw binary is refused with the ELF's reason (docs/multiboot.md). */
 static void classify_image(struct launch *l)
 {
-	char err[256], mberr[256];
+	struct reason why = { "" }, mbwhy = { "" };
 	const struct image *img = &l->img;
 
-	if (!l->o.boot && !elf_parse(img->data, img->len, l->o.mem_size, &l->elf, err, sizeof(err)))
+	if (!l->o.boot && !elf_parse(img->data, img->len, l->o.mem_size, &l->elf, &why))
 		return;
-	if (!l->o.boot && mb_find_header(img->data, img->len) < 0)
-		die(EXIT_USAGE, "%s: %s", img->path, err);
+	if (!l->o.boot && (!elf_has_magic(img->data, img->len) || mb_find_header(img->data, img->len) < 0))
+		die(EXIT_USAGE, "%s: %s", img->path, why.text);
 	if (!l->o.mem_given)
 		l->o.mem_size = CLI_BOOT_DEFAULT_MEM;  /* `run` too: multiboot kernels expect 128 MiB */
-	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, mberr, sizeof(mberr)))
-		die(EXIT_USAGE, "%s: %s", img->path, mberr);
+	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, &mbwhy))
+		die(EXIT_USAGE, "%s: %s", img->path, mbwhy.text);
 	l->multiboot = true;
 }
 
@@ -113,20 +117,20 @@ static void write_multiboot_state(struct launch *l)
 	const char *name = strrchr(l->img.path, '/') ? strrchr(l->img.path, '/') + 1 : l->img.path;
 	char *cmdline = xcalloc(1, strlen(name) + (l->o.append ? strlen(l->o.append) : 0) + 2);
 	struct mb_args args = { .cmdline = cmdline };
-	char err[256];
+	struct reason why = { "" };
 
 	sprintf(cmdline, "%s%s%s", name, l->o.append ? " " : "", l->o.append ? l->o.append : "");
 	if (l->o.initrd) {
-		image_read(&initrd, l->o.initrd, vm->mem.size);
+		if (image_read(&initrd, l->o.initrd, vm->mem.size, &why))
+			die(EXIT_USAGE, "--initrd %s", why.text);
 		args = (struct mb_args){ cmdline, initrd.data ? initrd.data : (const uint8_t *)"", initrd.len,
 					 l->o.initrd }; /* an empty file is still a module */
 	}
 	elf_load(l->img.data, &l->elf, &vm->mem);     /* the kernel at its load addresses */
 	boot32_write_gdt(&vm->mem);                   /* flat segments for the 32-bit entry */
-	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, err, sizeof(err)))
-		die(EXIT_USAGE, "%s: %s", l->img.path, err);
-	if (acpi_write(&vm->mem, vm->ncpus, err, sizeof(err)))  /* RSDP, RSDT, FADT, MADT */
-		die(EXIT_USAGE, "%s: %s", l->img.path, err);
+	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, &why) ||
+	    acpi_write(&vm->mem, vm->ncpus, &why))           /* RSDP, RSDT, FADT, MADT */
+		die(EXIT_USAGE, "%s: %s", l->img.path, why.text);
 	vcpu_setup_bsp32(&vm->vcpus[0], (uint32_t)l->elf.entry, LAYOUT_MB_INFO);
 	image_free(&initrd);
 	free(cmdline);
@@ -171,6 +175,8 @@ static void isa_devices_init(struct launch *l, struct exit_ctx *devices)
 
 static void launch_free(struct launch *l)
 {
+	if (l->report.junit)
+		fclose(l->report.junit);
 	session_free(&l->session);
 	free(l->testdev);
 	report_free(&l->report);
@@ -179,17 +185,37 @@ static void launch_free(struct launch *l)
 	free(l);
 }
 
-/* Everything up to the end of the run; the caller reads l->report / l->mexit after. */
+/* The VM is built and its threads are up: open what the end of the run writes (JUnit, --stats'
+ * /proc/self/status), then give up everything else before the first guest instruction
+ * (docs/security.md). run_vm() calls it. */
+static void enter_sandbox(void *arg)
+{
+	struct launch *l = arg;
+
+	if (l->o.junit && !(l->report.junit = fopen(l->o.junit, "w")))  /* as report_finish() says it */
+		die(EXIT_OUTPUT, "%s: cannot write the JUnit report: %s", l->o.junit, strerror(errno));
+	if (l->o.stats)
+		stats_open();
+	if (l->o.no_sandbox)
+		return;
+	sandbox_enter(l->o.gdb != NULL);
+	if (l->o.test_forbidden_syscall)
+		sandbox_forbidden_call();
+}
+
+/* Everything up to the end of the run; the caller reads l->report / l->mexit after. `sandbox`:
+ * false only for irqlab check's plan run, whose process goes on to fork workers that open KVM. */
 static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *list_out,
-				 const struct plan_ref *only)
+				 const struct plan_ref *only, bool sandbox)
 {
 	struct launch *l = xcalloc(1, sizeof(*l));
 	struct vm_config cfg;
 	struct exit_ctx devices;
-	struct reason unapplied;
+	struct reason unapplied, why = { "" };
 
 	l->o = *o;
-	image_read(&l->img, l->o.image, l->o.mem_size);              /* the kernel, untrusted */
+	if (image_read(&l->img, l->o.image, l->o.mem_size, &why))    /* the kernel, untrusted */
+		die(EXIT_USAGE, "%s", why.text);
 	classify_image(l);                                           /* native ELF64 or multiboot */
 	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
 	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip, l->o.vendor,
@@ -202,7 +228,9 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	else
 		write_native_state(l);                               /* image, tables, 64-bit BSP */
 	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
-	report_init(&l->report, l->multiboot ? FMT_NONE : l->o.fmt, out, l->o.junit, l->img.path);
+	report_init(&l->report, l->o.fmt, out, l->o.junit, l->img.path);
+	if (l->multiboot)
+		l->report.fmt = FMT_NONE;  /* serial owns stdout until the kernel says HELLO */
 	if (platform_load_default(&l->platform, &unapplied) < 0)     /* known defects of this KVM */
 		report_diag(&l->report, unapplied.text);             /* no platform files found */
 	l->report.platform = &l->platform;
@@ -218,10 +246,11 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				     .ioapic = l->vm.ioapic, .coalesced = &l->vm.coalesced,
 				     .unclaimed = &l->unclaimed };
 	isa_devices_init(l, &devices);                               /* RTC, pc-testdev */
-	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
 	if (l->o.gdb && !l->o.list)                                  /* vCPUs wait for gdb; no --timeout */
 		l->gdb = gdb_stub_start(&l->vm, l->o.gdb, l->multiboot);
-	run_vm(&l->vm, &devices, l->gdb ? 0 : l->o.timeout_s);       /* until done, crash or timeout */
+	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
+	run_vm(&l->vm, &devices, l->gdb ? 0 : l->o.timeout_s,        /* until done, crash or timeout; */
+	       sandbox ? enter_sandbox : NULL, l);                   /* seccomp, no capabilities first */
 	mce_stop_injector();
 	return l;
 }
@@ -233,7 +262,7 @@ int launch(const struct opts *o, uint64_t start_ns)
 
 	if (status >= 0)
 		return status;
-	l = launch_run(o, stdout, NULL, NULL);
+	l = launch_run(o, stdout, NULL, NULL, true);
 	status = final_status(l);                                    /* exit status, reports written */
 
 	gdb_stub_finish(l->gdb, status);                             /* gdb sees the exit status */
@@ -277,7 +306,7 @@ int launch_plan(const struct opts *o, struct plan *out)
 	quiet.serial = "none";
 	quiet.serial_given = true;
 	memset(out, 0, sizeof(*out));
-	l = launch_run(&quiet, null ? null : stdout, out, NULL);
+	l = launch_run(&quiet, null ? null : stdout, out, NULL, false);
 	status = final_status(l);
 	launch_free(l);
 	if (null)
@@ -320,7 +349,7 @@ int launch_one_test(const struct opts *o, struct plan_ref ref, struct launch_res
 	quiet.serial = "none";
 	quiet.serial_given = true;
 	quiet.junit = NULL;
-	l = launch_run(&quiet, null ? null : stdout, NULL, &ref);
+	l = launch_run(&quiet, null ? null : stdout, NULL, &ref, true);
 	memset(res, 0, sizeof(*res));
 	res->status = final_status(l);
 	read_result(l, ref, res);

@@ -19,13 +19,13 @@ int list_static(const struct opts *o, FILE *out)
 	struct elf_image elf;
 	struct plan plan;
 	struct reason why;
-	char err[256];
 	int r;
 
 	if (!o->list || o->boot)
 		return -1;
-	image_read(&img, o->image, o->mem_size);   /* dies (exit 2) as the KVM path would */
-	if (elf_parse(img.data, img.len, o->mem_size, &elf, err, sizeof(err))) {
+	if (image_read(&img, o->image, o->mem_size, &why) < 0)  /* exit 2, as the KVM path would */
+		die(EXIT_USAGE, "%s", why.text);
+	if (elf_parse(img.data, img.len, o->mem_size, &elf, &why)) {
 		image_free(&img);                  /* multiboot or malformed: the launch says which */
 		return -1;
 	}

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "stats.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -25,17 +27,31 @@ static uint64_t guest_resident_kib(const struct guest_mem *mem)
 
 /* Peak RSS of this process since exec (VmHWM). getrusage's ru_maxrss would include what the
  * parent had touched before the fork. */
+static int status_fd = -1;
+
+void stats_open(void)
+{
+	if (status_fd < 0)
+		status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+}
+
+/* From the descriptor stats_open() took before the sandbox: /proc regenerates the file at
+ * each read from offset 0. */
 static long peak_rss_kib(void)
 {
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[128];
+	char buf[4096];
+	ssize_t n;
+	const char *p;
 	long kib = -1;
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
+	stats_open();
+	n = status_fd < 0 ? -1 : pread(status_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "\nVmHWM:");
+	if (!p || sscanf(p + 1, "VmHWM: %ld kB", &kib) != 1)
+		return -1;
 	return kib;
 }
 

@@ -9,6 +9,9 @@
 #include "vm.h"
 
 /* Print "irqlab-stats: key=value ..." (times in microseconds since `start_ns`). */
+/* Open /proc/self/status now, while the process may still open files (before the sandbox). */
+void stats_open(void);
+
 void stats_print(const struct vm *vm, const struct report *r, uint64_t request_ns, uint64_t start_ns);
 
 #endif

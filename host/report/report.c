@@ -40,7 +40,7 @@ void report_init(struct report *r, enum report_format fmt, FILE *out, const char
 {
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);
-	r->fmt = fmt;
+	r->fmt = r->hello_fmt = fmt;
 	r->out = out;
 	r->junit_path = junit_path;
 	r->image = image;
@@ -66,6 +66,7 @@ int report_plan(struct report *r, struct plan *plan, struct reason *why)
 	r->plan = *plan;
 	memset(plan, 0, sizeof(*plan));
 	r->have_plan = true;
+	r->fmt = r->hello_fmt;     /* a multiboot kernel that speaks the protocol gets the report */
 	r->hello_ns = now_ns();
 	ktap_header(r, r->plan.nselected);
 	if (r->platform && ktap_on(r))

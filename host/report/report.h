@@ -28,8 +28,10 @@ enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
 struct report {
 	pthread_mutex_t lock;
 	enum report_format fmt;
+	enum report_format hello_fmt; /* fmt from HELLO on (multiboot kernels start with FMT_NONE) */
 	FILE *out;                 /* KTAP or JSON destination (stdout) */
 	const char *junit_path;    /* NULL: no JUnit file */
+	FILE *junit;               /* junit_path opened by the launcher before the sandbox, or NULL */
 	const char *image;         /* for JSON/JUnit metadata */
 	const struct report_meta *meta; /* JSON's envelope (report_meta.h); NULL: the defaults */
 	const struct platform *platform; /* known defects: FAIL -> XFAIL, PASS -> unexpected */

@@ -135,7 +135,8 @@ static void report_timeout(struct vm *vm, struct report *report, double timeout_
 	free(details);
 }
 
-void run_vm(struct vm *vm, const struct exit_ctx *devices, double timeout_s)
+void run_vm(struct vm *vm, const struct exit_ctx *devices, double timeout_s,
+	    void (*before_guest)(void *), void *arg)
 {
 	struct run_ctl ctl = { .stopping = false };
 	enum stop_why why;
@@ -144,6 +145,10 @@ void run_vm(struct vm *vm, const struct exit_ctx *devices, double timeout_s)
 	pthread_cond_init(&ctl.cond, NULL);
 	install_kick_handler();
 	start_threads(vm, devices, &ctl);
+	run_ctl_wait_arrived(&ctl, vm->ncpus);  /* every vCPU thread has opened what it reads */
+	if (before_guest)
+		before_guest(arg);                    /* the sandbox, before the first guest instruction */
+	run_ctl_release(&ctl);
 	why = wait_for_stop(&ctl, timeout_s);
 	stop_threads(vm, &ctl);
 	if (why == STOP_SIGNAL)

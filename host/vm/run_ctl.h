@@ -11,9 +11,17 @@ struct run_ctl {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stopping;
+	int arrived;              /* vCPU threads ready for their first KVM_RUN */
+	bool released;            /* ... and let go (run.c: after the sandbox is in place) */
 };
 
 void run_request_stop(struct run_ctl *ctl);
 bool run_stopping(struct run_ctl *ctl);
+
+/* A vCPU thread, its own setup done: count itself and wait to be released (or the stop). */
+void run_ctl_arrive(struct run_ctl *ctl);
+/* The waiting thread: until `n` threads arrived (or the stop), then release them. */
+void run_ctl_wait_arrived(struct run_ctl *ctl, int n);
+void run_ctl_release(struct run_ctl *ctl);
 
 #endif

@@ -2,6 +2,7 @@
 #include "vcpu.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ void vcpu_create(const struct vcpu_env *env, struct vcpu *v, int id)
 
 	v->env = env;
 	v->id = id;
+	v->schedstat_fd = -1;
 	v->fd = kvm_ioctl(env->vm_fd, KVM_CREATE_VCPU, (long)id);
 	v->run = mmap(NULL, env->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
@@ -60,6 +62,9 @@ void vcpu_destroy(struct vcpu *v)
 		munmap(v->run, v->env->run_size);
 	if (v->fd > 0)
 		close(v->fd);
+	if (v->schedstat_fd >= 0)
+		close(v->schedstat_fd);
+	v->schedstat_fd = -1;
 	v->run = NULL;
 	v->fd = -1;
 }
@@ -177,7 +182,12 @@ static void report_exit_crash(struct vcpu *v, enum exit_verdict why)
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
-	int err = v->cpuid_pending ? set_cpuid(v) : 0;
+	int err;
+
+	/* Files a vCPU thread reads later are opened now: the sandbox comes before the guest runs. */
+	v->schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	run_ctl_arrive(v->th.ctl);
+	err = v->cpuid_pending ? set_cpuid(v) : 0;
 
 	if (err < 0) {
 		char msg[128];

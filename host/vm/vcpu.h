@@ -32,6 +32,7 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	bool cpuid_pending;        /* an AP sets its CPUID on its own thread */
+	int schedstat_fd;          /* its thread's /proc/thread-self/schedstat (PV_REQ_RUN_DELAY), or -1 */
 	uint64_t first_run_ns;     /* first KVM_RUN entry (--stats) */
 	uint64_t run_ns, exits;    /* time inside KVM_RUN, exits handled */
 	struct exit_ctx ectx;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* acpi_write into a real guest RAM mapping, read back the way a kernel does (scan the BIOS area
  * for the RSDP, follow the RSDT), and the PM timer: its rate, its 24-bit wrap, its port. */
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,14 +18,14 @@
 #define FADT_TMR_VAL_EXT (1u << 8)
 
 static struct guest_mem mem;
-static char err[256];
+static struct reason why;
 
 static int write_tables(uint64_t ram, int ncpus)
 {
 	mem_free(&mem);
 	mem_init(&mem, ram);
-	err[0] = '\0';
-	return acpi_write(&mem, ncpus, err, sizeof(err));
+	why.text[0] = '\0';
+	return acpi_write(&mem, ncpus, &why);
 }
 
 /* As Linux and kvm-unit-tests: 16-byte steps through 0xE0000..0xFFFFF, signature and checksum. */
@@ -105,7 +106,7 @@ static void test_tables(int ncpus, uint64_t ram)
 	uint64_t at;
 
 	if (!is_int(write_tables(ram, ncpus), 0, "%d CPUs, %llu MiB: tables written %s", ncpus,
-		    (unsigned long long)(ram >> 20), err))
+		    (unsigned long long)(ram >> 20), why.text))
 		return;
 	at = scan_rsdp(&found);
 	ok(found == 1 && at == LAYOUT_ACPI_RSDP, "%d CPUs: one RSDP found by the scan, at 0x%llx", ncpus,
@@ -144,7 +145,7 @@ static void test_mmap_covers(void)
 	bool acpi = false, rsdp = false, clean = true;
 
 	write_tables(RAM, 4);
-	mb_info_write(&mem, 0x200000, &a, err, sizeof(err));
+	mb_info_write(&mem, 0x200000, &a, &why);
 	m = mem_ptr(&mem, LAYOUT_MB_INFO, sizeof(*m));
 	e = mem_ptr(&mem, m->mmap_addr, m->mmap_length);
 	for (uint32_t i = 0; i < m->mmap_length / sizeof(*e); i++) {
@@ -161,20 +162,12 @@ static void test_mmap_covers(void)
 static void test_limits(void)
 {
 	test_tables(1, LAYOUT_MEM_MIN);            /* the smallest RAM irqlab accepts */
-	ok(write_tables(LAYOUT_ACPI_RSDP + 16, 1) == -1 && strstr(err, "do not fit"),
-	   "RAM ending inside the RSDP: refused: %s", err);
-	ok(write_tables(LAYOUT_ACPI_TABLES + 0x100, 1) == -1, "RAM ending inside the tables: refused");
-	ok(write_tables(0x80000, 1) == -1, "RAM below the ACPI range: refused");
-	ok(write_tables(RAM, 0) == -1, "0 CPUs: refused");
+	ok(write_tables(LAYOUT_ACPI_RSDP + 16, 1) < 0 && strstr(why.text, "do not fit"),
+	   "RAM ending inside the RSDP: refused: %s", why.text);
+	ok(write_tables(LAYOUT_ACPI_TABLES + 0x100, 1) == -ENOMEM, "RAM ending inside the tables: refused");
+	ok(write_tables(0x80000, 1) == -ENOMEM, "RAM below the ACPI range: refused");
+	ok(write_tables(RAM, 0) == -ENOMEM, "0 CPUs: refused");
 	test_tables(4096, RAM);                    /* the most --cpus allows: x2APIC entries too */
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static uint32_t pm_read(uint16_t port, int size)

@@ -15,7 +15,7 @@
 #define PAGE       0x1000ull
 
 static struct guest_mem mem;
-static char err[256];
+static struct reason why;
 
 static const struct mb_info *info(void)
 {
@@ -31,8 +31,8 @@ static int write_info(uint64_t ram, uint64_t free_start, const struct mb_args *a
 {
 	mem_free(&mem);
 	mem_init(&mem, ram);
-	err[0] = '\0';
-	return mb_info_write(&mem, free_start, a, err, sizeof(err));
+	why.text[0] = '\0';
+	return mb_info_write(&mem, free_start, a, &why);
 }
 
 static bool ranges_disjoint(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -114,11 +114,11 @@ static void test_cmdline_limits(void)
 	   "4095-byte command line accepted");
 	line[MB_CMDLINE_MAX - 1] = 'a';
 	line[MB_CMDLINE_MAX] = '\0';
-	ok(write_info(RAM, FREE, &a) == -1 && strstr(err, "command line longer than 4095 bytes"),
-	   "4096-byte command line rejected: %s", err);
+	ok(write_info(RAM, FREE, &a) < 0 && strstr(why.text, "command line longer than 4095 bytes"),
+	   "4096-byte command line rejected: %s", why.text);
 	line[3] = '\0';
-	ok(write_info(RAM, RAM, &a) == -1 && strstr(err, "no room for the command line"),
-	   "no room above the kernel: %s", err);
+	ok(write_info(RAM, RAM, &a) < 0 && strstr(why.text, "no room for the command line"),
+	   "no room above the kernel: %s", why.text);
 	is_int(write_info(RAM, RAM - PAGE, &a), 0, "command line in the last page");
 	free(line);
 }
@@ -133,13 +133,13 @@ static void test_module_limits(void)
 	a.module_len = ram - FREE - 3 * PAGE;
 	ok(write_info(ram, FREE, &a) == 0, "module filling RAM up to the module list fits");
 	a.module_len = ram - FREE - 2 * PAGE;
-	ok(write_info(ram, FREE, &a) == -1 && strstr(err, "no room for the module list"),
-	   "module ending at the end of RAM: no room for the list: %s", err);
+	ok(write_info(ram, FREE, &a) < 0 && strstr(why.text, "no room for the module list"),
+	   "module ending at the end of RAM: no room for the list: %s", why.text);
 	a.module_len = ram - FREE - 2 * PAGE + 1;
-	ok(write_info(ram, FREE, &a) == -1 && strstr(err, "does not fit in guest RAM"),
-	   "module one byte too big: %s", err);
+	ok(write_info(ram, FREE, &a) < 0 && strstr(why.text, "does not fit in guest RAM"),
+	   "module one byte too big: %s", why.text);
 	a.module_len = ram;
-	ok(write_info(ram, FREE, &a) == -1 && strstr(err, "does not fit"), "module as big as RAM rejected");
+	ok(write_info(ram, FREE, &a) < 0 && strstr(why.text, "does not fit"), "module as big as RAM rejected");
 	a.module_len = 0;
 	ok(write_info(ram, FREE, &a) == 0 && info()->mods_count == 1, "empty module accepted");
 	a.module_name = NULL;

@@ -3,7 +3,9 @@
 
 Kinds: empty, text, elf32 (a minimal i386 executable header), truncated-header:SRC (the first
 40 bytes of SRC), truncated:SRC (SRC cut one byte short of its last PT_LOAD's file data),
-dir (a directory), missing (a path that does not exist).
+dir (a directory), missing (a path that does not exist), fifo (a named pipe nobody writes:
+opening it for reading would block), and SRC with one ELF header field damaged:
+bad-magic:SRC ("XELF"), phnum0:SRC (e_phnum = 0), machine183:SRC (EM_AARCH64), rel:SRC (ET_REL).
 """
 import os
 import struct
@@ -26,12 +28,21 @@ def load_end(data):
     return end
 
 
+def damaged(data, offset, fmt, value):
+    out = bytearray(data)
+    struct.pack_into(fmt, out, offset, value)
+    return bytes(out)
+
+
 def make(kind, src, tmpdir):
     path = os.path.join(tmpdir, kind.replace("-", "_") + ".elf")
     if kind == "dir":
         os.mkdir(path)
         return path
     if kind == "missing":
+        return path
+    if kind == "fifo":
+        os.mkfifo(path)
         return path
     data = open(src, "rb").read() if src else b""
     contents = {
@@ -40,6 +51,10 @@ def make(kind, src, tmpdir):
         "elf32": elf32_header,
         "truncated-header": lambda: data[:40],
         "truncated": lambda: data[:load_end(data) - 1],
+        "bad-magic": lambda: b"XELF" + data[4:],
+        "phnum0": lambda: damaged(data, 0x38, "<H", 0),
+        "machine183": lambda: damaged(data, 0x12, "<H", 183),
+        "rel": lambda: damaged(data, 0x10, "<H", 1),
     }
     if kind not in contents:
         raise SystemExit(f"badimage: unknown kind '{kind}'")

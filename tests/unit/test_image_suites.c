@@ -45,7 +45,7 @@ static void build(struct img *m)
 {
 	uint8_t *b = calloc(1, IMG_LEN);
 	Elf64_Phdr *ph = (Elf64_Phdr *)(b + sizeof(Elf64_Ehdr));
-	char err[256];
+	struct reason why;
 
 	m->buf = b;
 	m->eh = (Elf64_Ehdr *)b;
@@ -81,9 +81,9 @@ static void build(struct img *m)
 	m->tests[0] = (struct pv_test_desc){ .name = gpa(NAMES + 16), .selected = 1 };
 	m->tests[1] = (struct pv_test_desc){ .name = gpa(NAMES + 32), .selected = 1 };
 	m->tests[2] = (struct pv_test_desc){ .name = gpa(NAMES + 64), .selected = 1 };
-	if (elf_parse(b, IMG_LEN, RAM, &m->elf, err, sizeof(err)))
+	if (elf_parse(b, IMG_LEN, RAM, &m->elf, &why))
 	{
-		printf("Bail out! the test image does not parse: %s\n", err);
+		printf("Bail out! the test image does not parse: %s\n", why.text);
 		exit(1);
 	}
 }
@@ -204,7 +204,7 @@ static void fuzz(void)
 			m.buf[(seed >> 8) % IMG_LEN] = (uint8_t)(seed >> 20);
 		}
 		seed = seed * 1103515245u + 12345u;
-		if (elf_parse(m.buf, IMG_LEN, RAM, &m.elf, why.text, sizeof(why.text))) {
+		if (elf_parse(m.buf, IMG_LEN, RAM, &m.elf, &why)) {
 			free(m.buf);          /* list_static() leaves such an image to the launch */
 			continue;
 		}

@@ -3,6 +3,7 @@
  * `# ERROR protocol: <what>` result (before HELLO: the `boot` test) and exit status 3,
  * without touching memory outside guest RAM (the fixture puts a guard page there). */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "pvfix.h"
@@ -147,6 +148,31 @@ static void test_hello_table(void)
 	}
 }
 
+/* A test table at odd addresses is the guest's choice and must work: the descriptors are
+ * copied, not dereferenced in place (found by fuzz_pvport: UBSan, misaligned member access). */
+static void test_hello_misaligned_table(void)
+{
+	struct pv_msg *m;
+	struct pv_suite_desc d;
+
+	fix_init(&fx, FMT_KTAP);
+	fix_table(&fx, fix_std, 2);
+	for (int s = 1; s >= 0; s--) {     /* each test array one byte up, then the suite table */
+		memcpy(&d, fx.mem.hva + FIX_TABLE + s * sizeof(d), sizeof(d));
+		memmove(fx.mem.hva + d.tests + 1, fx.mem.hva + d.tests, d.ntests * sizeof(struct pv_test_desc));
+		d.tests++;
+		memcpy(fx.mem.hva + FIX_TABLE + s * sizeof(d), &d, sizeof(d));
+	}
+	memmove(fx.mem.hva + FIX_TABLE + 1, fx.mem.hva + FIX_TABLE, 2 * sizeof(d));
+	m = fix_msg(&fx, FIX_MSG, PV_CMD_HELLO, FIX_TABLE + 1, NULL, NULL);
+	m->arg[1] = 2;
+	is_int(fix_out(&fx, FIX_MSG), PV_CONTINUE, "HELLO with a misaligned test table accepted");
+	is_int(fx.report.plan.nsuites, 2, "misaligned table: both suites read");
+	is_int(fx.mem.hva[fx.suite_tests[1] + 1 + offsetof(struct pv_test_desc, selected)], 1,
+	       "misaligned table: selection written back");
+	fix_free(&fx);
+}
+
 static void test_bad_metric(void)
 {
 	fix_init(&fx, FMT_KTAP);
@@ -174,6 +200,7 @@ int main(void)
 	test_block_address();
 	test_header_fields();
 	test_hello_table();
+	test_hello_misaligned_table();
 	test_bad_metric();
 	test_first_error_wins();
 	return done_testing();
