@@ -57,6 +57,32 @@ void offcpu_mark(struct offcpu *m);
 /* Off-CPU ns since the mark; *queued (may be NULL) gets the part spent waiting for a CPU. */
 uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued);
 
+/*
+ * Timer lateness net of the time this vCPU could not run (timer_late.c, docs/verdicts.md rule
+ * 2). The caller's handler stamps stamp[*count] with the TSC (while *count < nstamps), then
+ * bumps *count. timed_start() before arming (t0; `due_us` later the last awaited interrupt is
+ * due); timed_wait() spins like wait_count() until *count >= target, summing in `lost` the
+ * stretches after `due` in which the vCPU did not run (a TSC step over 100 us; interrupt stamps
+ * split a step); timed_end() once stopped takes the host's off-CPU measure. timed_late() of `ns`
+ * from t0 to the interrupt prints the figures with the caller's bound and returns ns less
+ * `off` = min(lost, host off-CPU time): nothing is subtracted without that measure (QEMU).
+ */
+struct timed {
+	volatile uint32_t *count;       /* interrupts taken */
+	volatile uint64_t *stamp;       /* their TSC stamps, nstamps of them */
+	uint32_t nstamps;
+	uint64_t t0, due;               /* TSC: armed, and when the last expected interrupt is due */
+	uint64_t lost;                  /* TSC cycles: stretches after `due` not running */
+	uint64_t host_off, host_queued; /* ns: the host's off-CPU and run-queue time over the wait */
+	uint64_t off;                   /* ns: what timed_late() subtracted */
+	struct offcpu mark;
+};
+void timed_start(struct timed *t, volatile uint32_t *count, volatile uint64_t *stamp,
+		 uint32_t nstamps, uint64_t due_us);
+bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us);
+void timed_end(struct timed *t);
+uint64_t timed_late(struct timed *t, const char *what, uint64_t ns, uint64_t bound_ns);
+
 
 /*
  * The ACPI PM timer (PORT_ACPI_PM_TMR: irqlab's, from the host's CLOCK_MONOTONIC) read between
