@@ -55,6 +55,7 @@ struct opts {
 	struct mce_spec inject[CLI_MAX_INJECT]; /* --inject-mce, in order */
 	int ninject;
 	bool help, version;
+	const char *trace;        /* --trace FILE: Chrome trace-event JSON (host/trace.c) */
 };
 
 /*

@@ -178,6 +178,14 @@ static int set_exit_status(struct opts *o, const char *val, struct reason *why)
 	return i < 0 ? i : 0;
 }
 
+static int set_trace(struct opts *o, const char *val, struct reason *why)
+{
+	if (!*val)
+		return failf(why, -EINVAL, "--trace: empty file name");
+	o->trace = val;
+	return 0;
+}
+
 static int set_help(struct opts *o, const char *val, struct reason *why)
 {
 	o->help = true;
@@ -205,6 +213,8 @@ const struct cli_option cli_options[] = {
 	OPT_VALUE("junit", "FILE", set_junit, VERB_ALL, "also write a JUnit XML report"),
 	OPT_VALUE("mce-banks", "N", set_mce_banks, VERB_ALL, "machine-check banks per vCPU (default 10, 0 = no MCE)"),
 	OPT_VALUE("cpu-vendor", "V", set_cpu_vendor, VERB_ALL, "CPUID vendor the guest sees: host (default), intel or amd"),
+	OPT_VALUE("trace", "FILE", set_trace, VERB_ALL, "write a timeline of the run (Chrome trace JSON: Perfetto,\n"
+		  "chrome://tracing; docs/trace.md)"),
 	OPT_GROUP("run and boot:", RB),
 	OPT_FLAG("list", 0, set_list, RB, "list the image's tests (suite.test) and exit"),
 	OPT_VALUE("serial", "DEST", set_serial, RB, "guest COM1 output: stderr (default), - for stdout, none, or a file"),

@@ -27,6 +27,7 @@
 #include "run.h"
 #include "session.h"
 #include "stats.h"
+#include "trace.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -90,6 +91,11 @@ static void write_native_state(struct launch *l)
 		.mem_bytes = vm->mem.size, .max_cpus = (uint32_t)vm->ncpus,
 		.mce_banks = (uint32_t)vm->mce_banks,
 	};
+
+	if (trace_active) {
+		params.flags |= PV_BOOT_TRACE;        /* the guest fills its trace rings */
+		trace_set_tsc_khz(vm->tsc_khz);
+	}
 
 	elf_load(l->img.data, &l->elf, &vm->mem);     /* PT_LOAD segments at their physical addresses */
 	boot64_write_tables(&vm->mem);                /* identity map + GDT */
@@ -189,8 +195,12 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				     .serial = &l->serial, .fw_cfg = &l->fw_cfg, .mexit = &l->mexit,
 				     .ioapic = l->vm.ioapic, .coalesced = &l->vm.coalesced };
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
+	if (trace_active)
+		trace_run_start(l->o.cpus, l->platform.sig);
 	run_vm(&l->vm, &devices, l->o.timeout_s);                    /* until done, crash or timeout */
 	mce_stop_injector();
+	if (trace_active)
+		trace_run_end(&l->vm.mem);                           /* the rings' last records */
 	return l;
 }
 

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cli.h"
 #include "launch.h"
+#include "trace.h"
 #include "util.h"
 
 static void parse_args(struct opts *o, int argc, char **argv)
@@ -33,8 +34,14 @@ int main(int argc, char **argv)
 	uint64_t start_ns = now_ns();
 	struct opts o;
 
+	struct reason why;
+	int status;
+
 	parse_args(&o, argc, argv);
-	if (o.check)
-		return check_main(&o);
-	return launch(&o, start_ns);
+	if (o.trace && trace_open(o.trace, argc, argv, &why) < 0)
+		die(EXIT_USAGE, "%s", why.text);
+	status = o.check ? check_main(&o) : launch(&o, start_ns);
+	if (o.trace && trace_close(&why) < 0)
+		die(EXIT_GUEST, "%s", why.text);
+	return status;
 }
