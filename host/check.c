@@ -11,6 +11,7 @@
 #include "kvm.h"
 #include "launch.h"
 #include "report.h"
+#include "trace.h"
 #include "util.h"
 
 #define CHECK_SUITE       "check"
@@ -25,6 +26,7 @@ struct job {
 	pid_t pid;
 	int fd;
 	struct launch_result res;
+	uint64_t t0;                   /* --trace: when it started */
 };
 
 static void job_start(struct job *j, const struct opts *o)
@@ -42,6 +44,7 @@ static void job_start(struct job *j, const struct opts *o)
 	}
 	close(fds[1]);
 	j->fd = fds[0];
+	j->t0 = now_ns();
 }
 
 /* The worker ran the test at j->ref: it must still be j->name there (a guest may present another
@@ -76,13 +79,30 @@ static void job_finish(struct job *j)
 	}
 }
 
-/* Run every job, CHECK_WORKERS at a time, keeping their order. */
+static void trace_check_job(int worker, const char *name, uint64_t t0, const struct launch_result *res)
+{
+	char args[sizeof(res->reason) + 64], reason[sizeof(res->reason)];
+	size_t o = 0;
+
+	for (const char *p = res->reason; *p && o + 2 < sizeof(reason); p++)  /* JSON-safe */
+		reason[o++] = *p == '"' || *p == '\\' || (unsigned char)*p < 0x20 ? ' ' : *p;
+	reason[o] = '\0';
+	snprintf(args, sizeof(args), "\"outcome\": %d, \"exits\": %llu, \"reason\": \"%s\"", (int)res->outcome,
+		 (unsigned long long)res->exits, reason);
+	trace_worker_span(worker, *name ? name : "host.cpl0_native", t0, now_ns(), args);
+}
+
+/* Run every job, CHECK_WORKERS at a time, keeping their order (so job i and job i + 2 never
+ * overlap: i % CHECK_WORKERS is a worker's trace track). */
 static void run_jobs(struct job *jobs, int n, const struct opts *o)
 {
 	for (int started = 0, done = 0; done < n;) {
 		while (started < n && started - done < CHECK_WORKERS)
 			job_start(&jobs[started++], o);
-		job_finish(&jobs[done++]);
+		job_finish(&jobs[done]);
+		if (trace_active)
+			trace_check_job(done % CHECK_WORKERS, jobs[done].name, jobs[done].t0, &jobs[done].res);
+		done++;
 	}
 }
 

@@ -33,16 +33,27 @@ struct tev {
 };
 
 #define NTRACKS (IRQLAB_MAX_CPUS + 1)
+#define NWORKERS 8                    /* tracks NTRACKS..: irqlab check's workers */
+#define COM1_TRACK (NTRACKS + NWORKERS) /* then the guest's serial lines */
+#define ALL_TRACKS (COM1_TRACK + 1)
 
 bool trace_active;
 
+/* One buffer per track, each with its own lock: a vCPU thread records its exits without
+ * waiting for the others. */
+static struct trk {
+	pthread_mutex_t lock;
+	struct tev *ev;
+	size_t n, cap;
+} trk[ALL_TRACKS];
+
+/* T.lock: the metadata, the clock offset and the rings. */
 static struct {
 	pthread_mutex_t lock;
 	char *path;
 	uint64_t t0, mark;                /* trace_open(); the latest run's end */
-	struct tev *ev;
-	size_t n, cap;
-	uint64_t dropped;                 /* events over TRACE_MAX_EVENTS */
+	uint64_t count;                   /* events recorded, all tracks (atomic) */
+	uint64_t dropped;                 /* events over TRACE_MAX_EVENTS (atomic) */
 	char meta[4096];                  /* "k": "v", ... */
 	size_t meta_len;
 	uint32_t tsc_khz;
@@ -56,7 +67,7 @@ static struct {
 	uint64_t guest_dropped;           /* the guest's own count: records it found no room for */
 	uint64_t last_exit[NTRACKS];      /* host ns of each vCPU's latest exit */
 	uint8_t open_suite[NTRACKS], open_test[NTRACKS];
-	bool used[NTRACKS];
+	bool used[ALL_TRACKS];
 } T = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static int track(int cpu)
@@ -64,22 +75,23 @@ static int track(int cpu)
 	return cpu < 0 || cpu >= IRQLAB_MAX_CPUS ? 0 : cpu + 1;
 }
 
-/* Under the lock. Past the cap, count. */
+/* Under trk[tid].lock. Past the cap, count. */
 static struct tev *push(int tid, uint8_t kind, uint64_t ts)
 {
+	struct trk *k = &trk[tid];
 	struct tev *e;
 
-	if (T.n >= TRACE_MAX_EVENTS) {
-		T.dropped++;
+	if (__atomic_add_fetch(&T.count, 1, __ATOMIC_RELAXED) > TRACE_MAX_EVENTS) {
+		__atomic_add_fetch(&T.dropped, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
-	if (T.n == T.cap) {
-		T.cap = T.cap ? 2 * T.cap : 4096;
-		T.ev = realloc(T.ev, T.cap * sizeof(*T.ev));
-		if (!T.ev)
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 1024;
+		k->ev = realloc(k->ev, k->cap * sizeof(*k->ev));
+		if (!k->ev)
 			die(EXIT_GUEST, "out of memory for the trace");
 	}
-	e = &T.ev[T.n++];
+	e = &k->ev[k->n++];
 	memset(e, 0, sizeof(*e));
 	e->tid = tid, e->kind = kind, e->ts = ts;
 	T.used[tid] = true;
@@ -93,16 +105,17 @@ static char *dup_or_null(const char *s)
 
 static void add(int cpu, uint8_t kind, uint64_t ts, uint64_t dur, const char *name, const char *args)
 {
+	int tid = track(cpu);
 	struct tev *e;
 
-	pthread_mutex_lock(&T.lock);
-	e = push(track(cpu), kind, ts);
+	pthread_mutex_lock(&trk[tid].lock);
+	e = push(tid, kind, ts);
 	if (e) {
 		e->dur = dur;
 		e->name = dup_or_null(name);
 		e->args = dup_or_null(args);
 	}
-	pthread_mutex_unlock(&T.lock);
+	pthread_mutex_unlock(&trk[tid].lock);
 }
 
 int trace_open(const char *path, int argc, char **argv, struct reason *why)
@@ -114,6 +127,8 @@ int trace_open(const char *path, int argc, char **argv, struct reason *why)
 	if (!f)
 		return failf(why, -errno, "--trace %s: %s", path, strerror(errno));
 	fclose(f);
+	for (int i = 0; i < ALL_TRACKS; i++)
+		pthread_mutex_init(&trk[i].lock, NULL);
 	T.path = xstrdup(path);
 	T.t0 = now_ns();
 	cmd[0] = '\0';
@@ -166,8 +181,8 @@ void trace_kvm_run(int cpu, uint64_t t0, uint64_t t1, int err, const struct kvm_
 	int tid = track(cpu);
 	struct tev *e;
 
-	pthread_mutex_lock(&T.lock);
-	T.last_exit[tid] = t1;
+	pthread_mutex_lock(&trk[tid].lock);
+	__atomic_store_n(&T.last_exit[tid], t1, __ATOMIC_RELAXED);
 	if ((e = push(tid, K_RUN, t0)))
 		e->dur = t1 - t0, e->a = err ? UINT32_MAX : run->exit_reason;
 	if ((e = push(tid, K_EXIT, t1))) {
@@ -177,7 +192,7 @@ void trace_kvm_run(int cpu, uint64_t t0, uint64_t t1, int err, const struct kvm_
 		else if (!err && run->exit_reason == KVM_EXIT_MMIO)
 			e->b = run->mmio.phys_addr | (uint64_t)run->mmio.is_write << 63;
 	}
-	pthread_mutex_unlock(&T.lock);
+	pthread_mutex_unlock(&trk[tid].lock);
 }
 
 void trace_run_start(int ncpus, const char *platform)
@@ -217,6 +232,38 @@ void trace_end(int cpu, const char *args)
 void trace_span(int cpu, const char *name, uint64_t t0, uint64_t t1, const char *args)
 {
 	add(cpu, K_SPAN, t0, t1 - t0, name, args);
+}
+
+void trace_worker_span(int worker, const char *name, uint64_t t0, uint64_t t1, const char *args)
+{
+	struct tev *e;
+
+	int tid = NTRACKS + (worker % NWORKERS);
+
+	pthread_mutex_lock(&trk[tid].lock);
+	if ((e = push(tid, K_SPAN, t0)))
+		e->dur = t1 - t0, e->name = dup_or_null(name), e->args = dup_or_null(args);
+	pthread_mutex_unlock(&trk[tid].lock);
+}
+
+void trace_serial(const char *line, int len)
+{
+	char text[300], args[sizeof(text) * 6 + 16];
+	struct tev *e;
+
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	snprintf(text, sizeof(text), "%.*s", len, line);
+	esc(args, sizeof(args) - 16, text);
+	pthread_mutex_lock(&trk[COM1_TRACK].lock);
+	if ((e = push(COM1_TRACK, K_INSTANT, now_ns()))) {
+		size_t n = strlen(args) + 16;
+
+		e->name = xstrdup("serial");
+		e->args = xcalloc(1, n);
+		snprintf(e->args, n, "\"line\": \"%s\"", args);
+	}
+	pthread_mutex_unlock(&trk[COM1_TRACK].lock);
 }
 
 void trace_instant(int cpu, const char *name, const char *args)
@@ -262,6 +309,7 @@ static void drain_ring(const struct guest_mem *mem, uint32_t i)
 		T.tail[i] = head - PV_TRACE_RECORDS;
 		n = PV_TRACE_RECORDS;
 	}
+	pthread_mutex_lock(&trk[track((int)i)].lock);
 	for (uint32_t k = 0; k < n; k++) {
 		struct pv_trace_rec rec;
 		struct tev *e;
@@ -274,6 +322,7 @@ static void drain_ring(const struct guest_mem *mem, uint32_t i)
 		if ((e = push(track((int)i), K_GUEST, rec.tsc)))
 			e->a = rec.kind, e->b = rec.arg;
 	}
+	pthread_mutex_unlock(&trk[track((int)i)].lock);
 	T.tail[i] = head;
 	__atomic_store_n(&r->tail, head, __ATOMIC_RELEASE);
 }
@@ -296,7 +345,7 @@ void trace_drain(const struct guest_mem *mem)
  * least over all messages is the estimate (its error: the shortest exit's latency, a few µs). */
 static void sync_clock(const struct guest_mem *mem, uint32_t cpu)
 {
-	uint64_t tsc, host = T.last_exit[track((int)cpu)];
+	uint64_t tsc, host = __atomic_load_n(&T.last_exit[track((int)cpu)], __ATOMIC_RELAXED);
 	int64_t off;
 
 	if (!T.tsc_khz || cpu >= T.nrings || !host ||
@@ -325,11 +374,7 @@ void trace_port_msg(const struct guest_mem *mem, const struct pv_event *ev, int 
 	struct tev *e;
 
 	name[0] = args[0] = '\0';
-	pthread_mutex_lock(&T.lock);
-	if (!err && ev->cmd == PV_CMD_HELLO)
-		set_rings(mem, ev->arg[2], ev->arg[3]);
-	if (T.nrings)
-		sync_clock(mem, ev->cpu);
+	pthread_mutex_lock(&trk[tid].lock);
 	switch (err ? PV_CMD_COUNT : ev->cmd) {
 	case PV_CMD_SUITE:
 		if ((e = push(tid, K_BEGIN, t0))) {
@@ -390,6 +435,16 @@ void trace_port_msg(const struct guest_mem *mem, const struct pv_event *ev, int 
 	case PV_CMD_COUNT:
 		break;
 	}
+	pthread_mutex_unlock(&trk[tid].lock);
+	/* The rings: whoever holds them is draining them already (HELLO must set them up). */
+	if (!err && ev->cmd == PV_CMD_HELLO)
+		pthread_mutex_lock(&T.lock);
+	else if (pthread_mutex_trylock(&T.lock))
+		return;
+	if (!err && ev->cmd == PV_CMD_HELLO)
+		set_rings(mem, ev->arg[2], ev->arg[3]);
+	if (T.nrings)
+		sync_clock(mem, ev->cpu);
 	for (uint32_t i = 0; i < T.nrings; i++)
 		drain_ring(mem, i);
 	pthread_mutex_unlock(&T.lock);
@@ -563,7 +618,8 @@ int trace_close(struct reason *why)
 	struct tev **order;
 	struct pending *pend;
 	uint64_t flow = 0, end, lost;
-	uint32_t depth[NTRACKS] = { 0 };
+	size_t total = 0, n = 0;
+	uint32_t depth[ALL_TRACKS] = { 0 };
 	bool first = true;
 	char label[64];
 	int err = 0;
@@ -578,22 +634,22 @@ int trace_close(struct reason *why)
 		pthread_mutex_unlock(&T.lock);
 		return failf(why, -errno, "--trace %s: %s", T.path, strerror(errno));
 	}
-	if (!T.have_offset) {  /* no pairs: guest records cannot be placed; leave them out */
-		size_t k = 0;
-
-		for (size_t i = 0; i < T.n; i++)
-			if (T.ev[i].kind != K_GUEST)
-				T.ev[k++] = T.ev[i];
+	for (int t = 0; t < ALL_TRACKS; t++)
+		total += trk[t].n;
+	order = xcalloc(total + 1, sizeof(*order));
+	for (int t = 0; t < ALL_TRACKS; t++) {
+		pthread_mutex_lock(&trk[t].lock);
+		for (size_t i = 0; i < trk[t].n; i++) {
+			if (trk[t].ev[i].kind == K_GUEST && !T.have_offset)
+				T.ring_lost++;   /* no clock pairs: guest records cannot be placed */
 			else
-				T.ring_lost++;
-		T.n = k;
+				order[n++] = &trk[t].ev[i];
+		}
+		pthread_mutex_unlock(&trk[t].lock);
 	}
-	order = xcalloc(T.n + 1, sizeof(*order));
-	for (size_t i = 0; i < T.n; i++)
-		order[i] = &T.ev[i];
-	qsort(order, T.n, sizeof(*order), cmp_ts);
+	qsort(order, n, sizeof(*order), cmp_ts);
 	fprintf(f, "{\"displayTimeUnit\": \"ns\",\n\"otherData\": {%s, \"events\": \"%zu\", \"dropped-events\": \"%llu\"},\n"
-		"\"traceEvents\": [", T.meta, T.n, (unsigned long long)T.dropped);
+		"\"traceEvents\": [", T.meta, n, (unsigned long long)T.dropped);
 	snprintf(label, sizeof(label), "irqlab %s", IRQLAB_VERSION);
 	fprintf(f, "\n{\"ph\": \"M\", \"pid\": 1, \"name\": \"process_name\", \"args\": {\"name\": \"%s\"}}", label);
 	first = false;
@@ -604,8 +660,16 @@ int trace_close(struct reason *why)
 		snprintf(label, sizeof(label), "vCPU %d", t - 1);
 		write_meta(f, &first, t, "thread_name", label, t);
 	}
+	for (int w = 0; w < NWORKERS; w++) {
+		if (!T.used[NTRACKS + w])
+			continue;
+		snprintf(label, sizeof(label), "check worker %d", w);
+		write_meta(f, &first, NTRACKS + w, "thread_name", label, NTRACKS + w);
+	}
+	if (T.used[COM1_TRACK])
+		write_meta(f, &first, COM1_TRACK, "thread_name", "COM1 (guest serial)", COM1_TRACK);
 	pend = xcalloc(IRQLAB_MAX_CPUS, sizeof(*pend));
-	for (size_t i = 0; i < T.n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct tev *e = order[i];
 
 		if (e->kind == K_BEGIN)
@@ -617,7 +681,7 @@ int trace_close(struct reason *why)
 		}
 		write_event(f, &first, e, pend, &flow);
 	}
-	for (int t = 0; t < NTRACKS; t++) {  /* close what a crash or the cap left open */
+	for (int t = 0; t < ALL_TRACKS; t++) {  /* close what a crash or the cap left open */
 		for (; depth[t]; depth[t]--) {
 			head(f, &first, "E", t, (int64_t)(end - T.t0));
 			fprintf(f, ", \"args\": {\"closed\": \"at the end of the run\"}}");
@@ -634,12 +698,14 @@ int trace_close(struct reason *why)
 	fprintf(f, "\n]}\n");
 	if (fclose(f) != 0)
 		err = failf(why, -EIO, "--trace %s: write failed", T.path);
-	for (size_t i = 0; i < T.n; i++)
-		free(T.ev[i].name), free(T.ev[i].args);
-	free(T.ev);
+	for (int t = 0; t < ALL_TRACKS; t++) {
+		for (size_t i = 0; i < trk[t].n; i++)
+			free(trk[t].ev[i].name), free(trk[t].ev[i].args);
+		free(trk[t].ev);
+		trk[t] = (struct trk){ .lock = trk[t].lock };
+	}
 	free(order);
 	free(pend);
-	T.ev = NULL, T.n = T.cap = 0;
 	pthread_mutex_unlock(&T.lock);
 	return err;
 }

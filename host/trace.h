@@ -38,6 +38,10 @@ void trace_kvm_run(int cpu, uint64_t t0, uint64_t t1, int err, const struct kvm_
 void trace_begin(int cpu, const char *name, const char *args);
 void trace_end(int cpu, const char *args);
 void trace_span(int cpu, const char *name, uint64_t t0, uint64_t t1, const char *args);
+/* irqlab check: one isolated check, run by worker slot `worker`, on that worker's track. */
+void trace_worker_span(int worker, const char *name, uint64_t t0, uint64_t t1, const char *args);
+/* One line of the guest's COM1 output, on the "COM1" track. */
+void trace_serial(const char *line, int len);
 void trace_instant(int cpu, const char *name, const char *args);
 
 /* The session's hook, after a port message was handled: host events for what it said (suites,
