@@ -10,6 +10,7 @@
 #include "check_facts.h"
 #include "kvm.h"
 #include "launch.h"
+#include "progress.h"
 #include "report.h"
 #include "trace.h"
 #include "util.h"
@@ -39,6 +40,7 @@ static void job_start(struct job *j, const struct opts *o)
 		struct launch_result res;
 
 		close(fds[0]);
+		progress_active = false;       /* the parent draws the line */
 		launch_one_test(o, j->ref, &res);
 		_exit(write(fds[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
@@ -103,6 +105,8 @@ static void run_jobs(struct job *jobs, int n, const struct opts *o)
 		if (trace_active)
 			trace_check_job(done % CHECK_WORKERS, jobs[done].name, jobs[done].t0, &jobs[done].res);
 		done++;
+		if (progress_active)
+			progress_count("checks", done, n);
 	}
 }
 
@@ -234,6 +238,7 @@ int check_main(const struct opts *o)
 	check_cpu_facts(kvm.supported_cpuid, &cf);
 	n = collect_jobs(&run, &image, &jobs);
 	run_jobs(jobs, n + 1, &run);
+	progress_stop();
 	plan.nsuites = plan.nselected = 2;
 	plan.suites = xcalloc(2, sizeof(*plan.suites));
 	plan.suites[0] = suite_of("host", 1);

@@ -56,6 +56,7 @@ struct opts {
 	int ninject;
 	bool help, version;
 	const char *trace;        /* --trace FILE: Chrome trace-event JSON (host/trace.c) */
+	int progress;             /* enum progress_mode: --progress, --quiet, else by isatty(2) */
 };
 
 /*

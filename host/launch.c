@@ -26,6 +26,7 @@
 #include "request.h"
 #include "run.h"
 #include "session.h"
+#include "progress.h"
 #include "stats.h"
 #include "trace.h"
 #include "util.h"
@@ -207,7 +208,10 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 int launch(const struct opts *o, uint64_t start_ns)
 {
 	struct launch *l = launch_run(o, stdout, NULL, NULL);
-	int status = final_status(l);                                /* exit status, reports written */
+	int status;
+
+	progress_stop();                                             /* before the summary is printed */
+	status = final_status(l);                                    /* exit status, reports written */
 
 	if (l->o.stats)
 		stats_print(&l->vm, &l->report, l->session.request_ns, start_ns);

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cli.h"
 #include "launch.h"
+#include "progress.h"
 #include "trace.h"
 #include "util.h"
 
@@ -40,7 +41,9 @@ int main(int argc, char **argv)
 	parse_args(&o, argc, argv);
 	if (o.trace && trace_open(o.trace, argc, argv, &why) < 0)
 		die(EXIT_USAGE, "%s", why.text);
+	progress_start((enum progress_mode)o.progress, o.check ? "irqlab check" : "irqlab");
 	status = o.check ? check_main(&o) : launch(&o, start_ns);
+	progress_stop();
 	if (o.trace && trace_close(&why) < 0)
 		die(EXIT_GUEST, "%s", why.text);
 	return status;

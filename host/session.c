@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "progress.h"
 #include "pv_decode.h"
 #include "trace.h"
 
@@ -110,8 +111,14 @@ enum pv_action session_port_out(struct session *s, uint32_t cpu, uint64_t gpa)
 	int err = pv_decode(s->mem, cpu, gpa, ev, &why);
 	char summary[sizeof(why.text) + 96];
 
+	if (progress_active)
+		progress_hide();                   /* KTAP may share the terminal */
 	if (!err)
 		err = dispatch(s, ev, &act, &why);
+	if (progress_active) {
+		progress_port_msg(s->report, ev);
+		progress_show();
+	}
 	if (trace_active)
 		trace_port_msg(s->mem, ev, err, t0);
 	if (!err)
