@@ -7,6 +7,7 @@ IRQLAB_PACKAGES=(
   meson ninja-build gcc clang lld nasm binutils python3   # build: host (gcc), guest (clang+lld+nasm)
   qemu-system-x86 ovmf gnu-efi                            # reference platforms (QEMU, UEFI)
   scdoc python3-yaml                                      # irqlab(1); the CI recipes' test
+  python3-matplotlib librsvg2-bin                         # bench plots (SVG) and their test
 )
 
 irqlab_install_deps() {
