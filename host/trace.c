@@ -17,7 +17,6 @@
 #include <linux/kvm.h>
 
 #include "abi/pvport.h"
-#include "exit.h"
 #include "pv_decode.h"
 
 enum tev_kind { K_RUN, K_EXIT, K_BEGIN, K_END, K_SPAN, K_INSTANT, K_GUEST };
