@@ -52,6 +52,7 @@ static struct {
 	char *path;
 	uint64_t t0, mark;                /* trace_open(); the latest run's end */
 	uint64_t count;                   /* events recorded, all tracks (atomic) */
+	uint64_t max;                     /* the cap: TRACE_MAX_EVENTS, or less (IRQLAB_TRACE_MAX_EVENTS) */
 	uint64_t dropped;                 /* events over TRACE_MAX_EVENTS (atomic) */
 	char meta[4096];                  /* "k": "v", ... */
 	size_t meta_len;
@@ -80,7 +81,7 @@ static struct tev *push(int tid, uint8_t kind, uint64_t ts)
 	struct trk *k = &trk[tid];
 	struct tev *e;
 
-	if (__atomic_add_fetch(&T.count, 1, __ATOMIC_RELAXED) > TRACE_MAX_EVENTS) {
+	if (__atomic_add_fetch(&T.count, 1, __ATOMIC_RELAXED) > T.max) {
 		__atomic_add_fetch(&T.dropped, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
@@ -130,6 +131,11 @@ int trace_open(const char *path, int argc, char **argv, struct reason *why)
 		pthread_mutex_init(&trk[i].lock, NULL);
 	T.path = xstrdup(path);
 	T.t0 = now_ns();
+	T.max = TRACE_MAX_EVENTS;
+	if (getenv("IRQLAB_TRACE_MAX_EVENTS"))   /* a lower cap, for the test of the cap */
+		T.max = strtoull(getenv("IRQLAB_TRACE_MAX_EVENTS"), NULL, 10);
+	if (T.max > TRACE_MAX_EVENTS)
+		T.max = TRACE_MAX_EVENTS;
 	cmd[0] = '\0';
 	for (int i = 0; i < argc && off < sizeof(cmd); i++)
 		off += (size_t)snprintf(cmd + off, sizeof(cmd) - off, "%s%s", i ? " " : "", argv[i]);
@@ -691,7 +697,7 @@ int trace_close(struct reason *why)
 		head(f, &first, "i", 0, (int64_t)(end - T.t0));
 		fprintf(f, ", \"s\": \"g\", \"cat\": \"trace\", \"name\": \"dropped %llu events\", \"args\": "
 			"{\"over the cap\": %llu, \"cap\": %d, \"guest rings full\": %llu, \"guest records lost\": %llu}}",
-			(unsigned long long)lost, (unsigned long long)T.dropped, TRACE_MAX_EVENTS,
+			(unsigned long long)lost, (unsigned long long)T.dropped, (int)T.max,
 			(unsigned long long)T.guest_dropped, (unsigned long long)T.ring_lost);
 	}
 	fprintf(f, "\n]}\n");

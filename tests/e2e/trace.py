@@ -18,6 +18,33 @@ CPUS = 4
 SLACK_US = 50.0   # the clock offset's error bound: one exit's latency, with room
 
 
+def balanced(ev):
+    """Per track: never an E without its B, none left open."""
+    errors = []
+    depth = collections.Counter()
+    for e in sorted((e for e in ev if e["ph"] in "BE"), key=lambda e: e["ts"]):
+        depth[e["tid"]] += 1 if e["ph"] == "B" else -1
+        if depth[e["tid"]] < 0:
+            errors.append(f"an E without its B on tid {e['tid']} at {e['ts']}")
+            depth[e["tid"]] = 0
+    return errors + [f"{n} B left open on tid {t}" for t, n in depth.items() if n]
+
+
+def check_cap(path, cap):
+    """A lower cap (IRQLAB_TRACE_MAX_EVENTS): at most that many events (plus the metadata, the IPI
+    arrows drawn from recorded events, the
+    ends that close what the cap left open, and the marker), and a "dropped N events" marker."""
+    with open(path) as f:
+        ev = json.load(f)["traceEvents"]
+    errors = balanced(ev)
+    body = [e for e in ev if e["ph"] not in "Msf" and not e.get("args", {}).get("closed")]  # arrows: derived
+    if len(body) > cap + 1:
+        errors.append(f"{len(body)} events with a cap of {cap}")
+    if not any(e["name"].startswith("dropped ") for e in body if "name" in e):
+        errors.append("no 'dropped N events' marker")
+    return errors
+
+
 def check(path):
     errors = []
     with open(path) as f:
@@ -35,14 +62,7 @@ def check(path):
         errors.append("no thread_name for the launcher (tid 0)")
     if not any(e["ph"] == "M" and e["name"] == "process_name" for e in ev):
         errors.append("no process_name")
-    # begin/end: per track, never an end without a begin, none left open
-    depth = collections.Counter()
-    for e in sorted((e for e in ev if e["ph"] in "BE"), key=lambda e: e["ts"]):
-        depth[e["tid"]] += 1 if e["ph"] == "B" else -1
-        if depth[e["tid"]] < 0:
-            errors.append(f"an E without its B on tid {e['tid']} at {e['ts']}")
-            depth[e["tid"]] = 0
-    errors += [f"{n} B left open on tid {t}" for t, n in depth.items() if n]
+    errors += balanced(ev)
     suites = [e["name"] for e in ev if e["ph"] == "B" and e["name"].startswith("suite ")]
     if "suite ipi" not in suites:
         errors.append(f"no 'suite ipi' span: {suites}")
@@ -95,6 +115,11 @@ def main(irqlab, image):
             return 1
         errors, n, ipis = check(path)
         size = os.path.getsize(path)
+        os.environ["IRQLAB_TRACE_MAX_EVENTS"] = "2000"
+        status, out, err = execute([irqlab, "--cpus", str(CPUS), "--test", "apic,smp,ipi", "--trace", path,
+                                    image], 120)
+        del os.environ["IRQLAB_TRACE_MAX_EVENTS"]
+        errors += [f"cap 2000: {e}" for e in (check_cap(path, 2000) if status in (0, 1) else [f"status {status}"])]
     for e in errors[:20]:
         print("FAIL:", e)
     print(f"{n} events, {ipis} IPI receptions, {size} bytes")
