@@ -114,23 +114,29 @@ void progress_show(void)
 	pthread_mutex_unlock(&P.lock);
 }
 
-void progress_port_msg(const struct report *r, const struct pv_event *ev)
+void progress_port_msg(struct report *r, const struct pv_event *ev)
 {
 	const struct plan *p = &r->plan;
-	int cur = r->cur_suite, nth = 0, total = 0;
+	int cur, nth = 0, total = 0;
+	char text[sizeof(P.text)] = "";
 
 	if (ev->cmd == PV_CMD_RESULT)
 		__atomic_add_fetch(&P.tests_done, 1, __ATOMIC_RELAXED);
-	for (int i = 0; i < p->nsuites; i++) {
+	pthread_mutex_lock(&r->lock);           /* the plan arrives at HELLO, from any vCPU */
+	cur = r->cur_suite;
+	for (int i = 0; i < p->nsuites && p->suites; i++) {
 		total += p->suites[i].nselected;
 		nth += i <= cur && p->suites[i].nselected > 0;
 	}
-	pthread_mutex_lock(&P.lock);
-	if (cur >= 0 && cur < p->nsuites)
-		snprintf(P.text, sizeof(P.text), "suite %d of %d (%s), %d of %d tests", nth, p->nselected,
+	if (cur >= 0 && cur < p->nsuites && p->suites)
+		snprintf(text, sizeof(text), "suite %d of %d (%s), %d of %d tests", nth, p->nselected,
 			 p->suites[cur].name, P.tests_done, total);
 	else if (p->nsuites)
-		snprintf(P.text, sizeof(P.text), "%d of %d tests", P.tests_done, total);
+		snprintf(text, sizeof(text), "%d of %d tests", P.tests_done, total);
+	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_lock(&P.lock);
+	if (*text)
+		memcpy(P.text, text, sizeof(text));
 	pthread_mutex_unlock(&P.lock);
 }
 

@@ -26,7 +26,7 @@ void progress_hide(void);
 void progress_show(void);
 
 /* A port message was handled: the report's plan and position give suite i of n, tests done. */
-void progress_port_msg(const struct report *r, const struct pv_event *ev);
+void progress_port_msg(struct report *r, const struct pv_event *ev);
 /* irqlab check: `done` of `total` checks finished. */
 void progress_count(const char *what, int done, int total);
 

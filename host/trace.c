@@ -375,7 +375,7 @@ void trace_port_msg(const struct guest_mem *mem, const struct pv_event *ev, int 
 {
 	int tid = track((int)ev->cpu);
 	uint64_t t1 = now_ns();
-	char name[2 * PV_NAME_MAX + 32], args[PV_TEXT_MAX + 64], text[256];
+	char name[2 * PV_NAME_MAX + 32], args[PV_TEXT_MAX + 64], text[256], gname[6 * PV_NAME_MAX + 8];
 	struct tev *e;
 
 	name[0] = args[0] = '\0';
@@ -397,7 +397,8 @@ void trace_port_msg(const struct guest_mem *mem, const struct pv_event *ev, int 
 		break;
 	case PV_CMD_RESULT:
 		esc(text, sizeof(text), ev->text);
-		snprintf(args, sizeof(args), "\"test\": \"%s\", \"verdict\": \"%s\"%s%s%s", ev->name,
+		esc(gname, sizeof(gname), ev->name);
+		snprintf(args, sizeof(args), "\"test\": \"%s\", \"verdict\": \"%s\"%s%s%s", gname,
 			 verdicts[ev->u.verdict], *text ? ", \"diag\": \"" : "", text, *text ? "\"" : "");
 		if (T.open_test[tid] && (e = push(tid, K_END, t1))) {
 			T.open_test[tid]--;
@@ -432,7 +433,8 @@ void trace_port_msg(const struct guest_mem *mem, const struct pv_event *ev, int 
 				[PV_CMD_HELLO] = "hello" };
 
 			esc(text, sizeof(text), ev->text);
-			snprintf(args, sizeof(args), "\"name\": \"%s\", \"text\": \"%s\"", ev->name, text);
+			esc(gname, sizeof(gname), ev->name);
+			snprintf(args, sizeof(args), "\"name\": \"%s\", \"text\": \"%s\"", gname, text);
 			e->name = xstrdup(n[ev->cmd]);
 			e->args = xstrdup(args);
 		}
