@@ -2,8 +2,8 @@
 """trace.py IRQLAB IMAGE: `irqlab --cpus 4 --trace FILE` writes a Chrome trace-event timeline
 (docs/trace.md) that python's json parses, with a named track per vCPU and the launcher, the run's
 metadata, balanced begin/end events, IPI sends and receives in order (a receive no earlier than
-its send: guest TSCs put on the host clock), and guest records inside their vCPU's KVM_RUN spans.
-Exit 0/1, or 77 without /dev/kvm."""
+its send: guest TSCs put on the host clock), and guest records inside their vCPU's KVM_RUN spans;
+then a lowered event cap (IRQLAB_TRACE_MAX_EVENTS) and `irqlab check --trace`. Exit 0/1, or 77 without /dev/kvm."""
 import bisect
 import collections
 import json
@@ -120,6 +120,18 @@ def main(irqlab, image):
                                     image], 120)
         del os.environ["IRQLAB_TRACE_MAX_EVENTS"]
         errors += [f"cap 2000: {e}" for e in (check_cap(path, 2000) if status in (0, 1) else [f"status {status}"])]
+        # irqlab check: each isolated check is a span on its worker's track
+        status, out, err = execute([irqlab, "check", "--test", "check.x87", "--trace", path, image], 120)
+        try:
+            with open(path) as f:
+                ev = json.load(f)["traceEvents"]
+            spans = {e["name"] for e in ev if e["ph"] == "X" and str(e.get("tid", "")).isdigit()
+                     and any(m["ph"] == "M" and m["tid"] == e["tid"] and m["args"]["name"].startswith("check worker")
+                             for m in ev if m.get("name") == "thread_name")}
+            if "check.x87" not in spans:
+                errors.append(f"check: no check.x87 span on a check worker track: {spans}")
+        except (OSError, ValueError, KeyError) as e:
+            errors.append(f"check: status {status}, trace unreadable: {e}")
     for e in errors[:20]:
         print("FAIL:", e)
     print(f"{n} events, {ipis} IPI receptions, {size} bytes")
