@@ -16,6 +16,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot  # noqa: E402
+from progress import Progress  # noqa: E402
+
 
 def run_once(cmd):
     """Wall ns to the first stdout line and to exit, plus the key=value stats on stderr."""
@@ -40,16 +44,21 @@ def main():
     ap.add_argument("builddir")
     ap.add_argument("--runs", type=int, default=40)
     ap.add_argument("--cpus", type=int, default=1)
+    ap.add_argument("--out", help="where the CSV and SVG files go (default BUILDDIR/bench-results)")
     a = ap.parse_args()
+    out = a.out or os.path.join(a.builddir, "bench-results")
     floor_cmd = [os.path.join(a.builddir, "bench", "kvm-floor")]
     irqlab = [os.path.join(a.builddir, "host", "irqlab"), "--stats", "--serial", "none",
               "--cpus", str(a.cpus)]
     cases = {"kvm floor": floor_cmd, "irqlab suite": irqlab,
              "irqlab 1 test": irqlab + ["--test", "apic.version"]}
     rows = {k: [] for k in cases}
+    progress = Progress("bench", a.runs * len(cases))
     for _ in range(a.runs):                     # interleaved: machine noise hits all alike
         for name, cmd in cases.items():
             rows[name].append(run_once(cmd))
+            progress.step(name)
+    progress.done()
     floor = rows["kvm floor"]
     floor_over = median(floor, "exit") - median(floor, "kvm_run_ns", 1e-6)
     print(f"irqlab launch benchmark: {a.runs} runs each, interleaved, medians ({a.cpus} vCPU)\n")
@@ -63,6 +72,11 @@ def main():
         print(f"{name:<16}{median(r, 'first'):>16.2f}{median(r, 'exit'):>10.2f}{in_run:>15.2f}"
               f"{over:>13.2f}{over - floor_over:>+10.2f}{rss:>15}")
     print("\ngoals: overhead vs floor <= +2.00 ms; RSS beyond guest RAM <= 8192 KiB")
+    csv_path = os.path.join(out, "launch.csv")
+    plot.write_csv(csv_path, ["case", "run", "first_ms", "exit_ms"],
+                   [(name, i, r["first"], r["exit"]) for name, rs in rows.items() for i, r in enumerate(rs)])
+    files = plot.render([("launch", csv_path, os.path.join(out, "launch.svg"))])
+    print(f"\ndata: {csv_path}" + (f"; plot: {', '.join(files)}" if files else ""))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot  # noqa: E402
+from progress import Progress  # noqa: E402
+
 QBOOT = "/usr/share/qemu/qboot.rom"
 MEM = "128M"
 QEMU_COMMON = ["-m", MEM, "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-serial", "stdio",
@@ -60,9 +64,12 @@ def run_once(name, cmd, want):
 
 def measure(cmds, runs):
     rows = {k: [] for k in cmds}
+    progress = Progress("bench-boot", runs * len(cmds))
     for _ in range(runs):                     # interleaved: machine noise hits every case alike
         for name, (cmd, want) in cmds.items():
             rows[name].append(run_once(name, cmd, want))
+            progress.step(LABELS[name])
+    progress.done()
     return rows
 
 
@@ -126,7 +133,9 @@ def main():
     ap.add_argument("--cases", default="irqlab,fifo,seabios,qboot,tcg")
     ap.add_argument("--work", type=int, default=100000, help="work=N for the TCG comparison (0: skip it)")
     ap.add_argument("--work-runs", type=int, default=5)
+    ap.add_argument("--out", help="where the CSV and SVG files go (default BUILDDIR/bench-results)")
     a = ap.parse_args()
+    out = a.out or os.path.join(a.builddir, "bench-results")
     kernel = os.path.join(a.builddir, "tests", "boot", "mbkernel", "mbkernel.elf")
     if not os.path.exists(kernel):
         sys.exit(f"bench_boot: {kernel} not built (ninja -C {a.builddir})")
@@ -141,6 +150,11 @@ def main():
             print(f"bench_boot: not measured (qemu-system-x86_64 missing): {', '.join(sorted(missing))}")
         rows = measure(cmds, a.runs)
         print_main(a, rows)
+        csv_path = os.path.join(out, "boot.csv")
+        plot.write_csv(csv_path, ["case", "run", "wall_ms"],
+                       [(LABELS[name], i, r["wall"]) for name, rs in rows.items() for i, r in enumerate(rs)])
+        files = plot.render([("boot", csv_path, os.path.join(out, "boot.svg"))])
+        print(f"\ndata: {csv_path}" + (f"; plot: {', '.join(files)}" if files else ""))
         if a.work and "tcg" in cmds:
             heavy = {k: v for k, v in commands(a, kernel, env, f"exit=0 work={a.work}").items()
                      if k in ("irqlab", "tcg")}

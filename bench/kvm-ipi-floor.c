@@ -209,6 +209,12 @@ static void report(const char *mode, struct shared *sh, uint64_t tsc_khz)
 #define NS(ticks) ((unsigned long long)(ticks) * 1000000ull / tsc_khz)
 	printf("kvm-ipi-floor: mode=%s min_ns=%llu median_ns=%llu p99_ns=%llu\n", mode, NS(d[0]),
 	       NS(d[n / 2]), NS(d[n * 99 / 100 ? n * 99 / 100 - 1 : 0]));
+	if (getenv("KVM_IPI_FLOOR_SAMPLES")) {  /* bench_smp.py's histogram: every round trip */
+		printf("samples_ns=");
+		for (uint32_t i = 0; i < n; i++)
+			printf("%s%llu", i ? "," : "", NS(d[i]));
+		printf("\n");
+	}
 }
 
 static void on_alarm(int sig)

@@ -10,6 +10,7 @@ IRQLAB_PACKAGES=(
   python3-jsonschema                                      # JSON results against docs/results.schema.json
   libseccomp-dev libcap-ng-dev pkg-config                 # the host's sandbox (docs/security.md)
   libclang-rt-dev                                         # libFuzzer + sanitizer runtimes for clang (fuzz/)
+  python3-matplotlib librsvg2-bin                         # bench plots (SVG) and their test
 )
 
 irqlab_install_deps() {

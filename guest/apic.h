@@ -8,6 +8,7 @@
 #include <x86/apic.h>
 
 #include "percpu.h"
+#include "trace.h"
 
 struct apic_ops {
 	const char *name;
@@ -19,7 +20,11 @@ struct apic_ops {
 
 static inline uint32_t apic_read(uint32_t reg) { return this_cpu()->apic->read(reg); }
 static inline void apic_write(uint32_t reg, uint32_t val) { this_cpu()->apic->write(reg, val); }
-static inline void apic_icr_write(uint32_t val, uint32_t dest) { this_cpu()->apic->icr_write(val, dest); }
+static inline void apic_icr_write(uint32_t val, uint32_t dest)
+{
+	trace_ev(PV_TR_ICR, (val & 0x7FF) | ((val >> 18) & 3) << 11 | dest << 16);
+	this_cpu()->apic->icr_write(val, dest);
+}
 static inline uint32_t apic_id(void) { return this_cpu()->apic->id(); }
 
 void apic_init(void);                 /* pick the ops for the current mode, software-enable */

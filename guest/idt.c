@@ -9,6 +9,7 @@
 #include "lib.h"
 #include "percpu.h"
 #include "pv.h"
+#include "trace.h"
 
 #define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate: IF cleared on entry */
 
@@ -103,6 +104,7 @@ void idt_dispatch(struct frame *f)
 {
 	struct percpu *c;
 
+	trace_ev(PV_TR_IRQ, (uint32_t)f->vector);
 	if (handlers[f->vector]) {
 		handlers[f->vector](f);
 		return;

@@ -11,6 +11,7 @@
 #include "percpu.h"
 #include "pv.h"
 #include "timer.h"
+#include "trace.h"
 
 static struct mce_log logs[MAX_CPUS];
 
@@ -111,6 +112,7 @@ static void mce_handler(struct frame *f)
 			log_bank(l, &t, i, status);
 	}
 	l->exceptions++;
+	trace_ev(PV_TR_MCE, l->records - first);
 	if (!(t.mcg_status & MCG_STATUS_RIPV))
 		unrecoverable(l, first, &t);
 	wrmsr(MSR_IA32_MCG_STATUS, 0);	/* MCIP: a #MC while it is set shuts the CPU down */

@@ -8,6 +8,7 @@
 #include "pv.h"
 #include "pv_serial.h"
 #include "test.h"
+#include "trace.h"
 
 #define EXIT_CRASH 2 /* isa-debug-exit value after a fault or abort: QEMU exits with 5 */
 
@@ -27,6 +28,7 @@ static char ktap_buf[256];
 void pv_init(const struct pv_boot *boot)
 {
 	mode = inl(PORT_PV) == PV_PORT_MAGIC ? MODE_PORT : MODE_KTAP;
+	trace_init(mode == MODE_PORT ? boot : 0);
 }
 
 int pv_irqlab(void)
@@ -73,6 +75,8 @@ static void set_text(struct pv_msg *m, size_t off, const char *fmt, va_list ap)
 
 static void send(struct pv_msg *m)
 {
+	if (trace_on)
+		trace_sync();
 	outl(PORT_PV, (uint32_t)(uintptr_t)m);	/* synchronous: the host is done when it returns */
 }
 
@@ -123,6 +127,8 @@ void pv_hello(struct suite *suites, uint32_t nsuites)
 	if (mode == MODE_PORT) {
 		m->arg[0] = (uintptr_t)suites;
 		m->arg[1] = nsuites;
+		m->arg[2] = (uintptr_t)trace_rings(&n);    /* --trace: the rings, else 0, 0 */
+		m->arg[3] = n;
 		set_name(m, "irqlab-guest");
 		send(m);	/* the host writes each test's `selected` */
 		return;

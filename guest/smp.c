@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "smp.h"
 #include "timer.h"
+#include "trace.h"
 
 /*
  * The SDM's example waits 10 ms after INIT and 200 us after each SIPI, figures for legacy
@@ -128,6 +129,7 @@ static __attribute__((noreturn)) void ap_main(uint32_t apic_id)
 	c->wakeups = c->halts;          /* and so is the hlt it interrupted */
 	c->boots++;
 	c->online = 1;
+	trace_ev(PV_TR_ONLINE, c->boots);
 	if (__atomic_add_fetch(&smp.online_count, 1, __ATOMIC_SEQ_CST) == smp.online_target) {
 		smp.last_online_tsc = rdtsc();
 		apic_icr_write(APIC_DM_FIXED | SMP_WAKE_VEC, smp.waiter); /* it halts meanwhile */

@@ -14,6 +14,8 @@
 #include "launch.h"
 #include "signals.h"
 #include "qemu_cli.h"
+#include "progress.h"
+#include "trace.h"
 #include "util.h"
 
 /* The report is the run's product: if stdout could not take all of it (a full disk, /dev/full, a
@@ -49,9 +51,19 @@ int main(int argc, char **argv)
 	uint64_t start_ns = now_ns();
 	struct opts o;
 
+	struct reason why;
+	int status;
+
 	if (qemu_cli_named(argv[0]))               /* QEMU's command line (docs/qemu-compat.md) */
 		return qemu_main(argc, argv, start_ns);
 	parse_args(&o, argc, argv);
 	signals_install();                      /* SIGINT/TERM/HUP close the report (signals.h) */
-	return close_stdout(o.check ? check_main(&o) : launch(&o, start_ns));
+	if (o.trace && trace_open(o.trace, argc, argv, &why) < 0)  /* before the sandbox */
+		die(EXIT_USAGE, "%s", why.text);
+	progress_start((enum progress_mode)o.progress, o.check ? "irqlab check" : "irqlab");
+	status = o.check ? check_main(&o) : launch(&o, start_ns);
+	progress_stop();
+	if (o.trace && trace_close(&why) < 0)
+		die(EXIT_OUTPUT, "%s", why.text);
+	return close_stdout(status);
 }

@@ -61,6 +61,8 @@ struct opts {
 	bool qemu;                /* irqlab-qemu: only the devices its -device options name */
 	bool pc_testdev, debug_exit; /* irqlab-qemu -device pc-testdev, isa-debug-exit */
 	struct cpuid_edits cpuid_edits; /* irqlab-qemu -cpu MODEL,+feat,-feat */
+	const char *trace;        /* --trace FILE: Chrome trace-event JSON (host/report/trace.c) */
+	int progress;             /* enum progress_mode: --progress, --quiet, else by isatty(2) */
 };
 
 /*

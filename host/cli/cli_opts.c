@@ -11,6 +11,7 @@
 #include "abi/layout.h"
 #include "cli.h"
 #include "gdb.h"
+#include "progress.h"
 
 /* A setter is taken by address: a row cannot be built without one (`&NULL` does not compile). */
 #define OPT_VALUE(name, arg, setter, verbs, help) { name, 0, arg, &setter, help, verbs, false }
@@ -200,6 +201,26 @@ static int set_gdb(struct opts *o, const char *val, struct reason *why)
 	return r;
 }
 
+static int set_trace(struct opts *o, const char *val, struct reason *why)
+{
+	if (!*val)
+		return failf(why, -EINVAL, "--trace: empty file name");
+	o->trace = val;
+	return 0;
+}
+
+static int set_progress(struct opts *o, const char *val, struct reason *why)
+{
+	o->progress = PROGRESS_ON;
+	return 0;
+}
+
+static int set_quiet(struct opts *o, const char *val, struct reason *why)
+{
+	o->progress = PROGRESS_OFF;
+	return 0;
+}
+
 static int set_help(struct opts *o, const char *val, struct reason *why)
 {
 	o->help = true;
@@ -229,6 +250,10 @@ const struct cli_option cli_options[] = {
 	OPT_VALUE("cpu-vendor", "V", set_cpu_vendor, VERB_ALL, "CPUID vendor the guest sees: host (default), intel or amd"),
 	OPT_FLAG("no-sandbox", 0, set_no_sandbox, VERB_ALL, "no seccomp filter, capabilities kept: for debugging (docs/security.md)"),
 	OPT_FLAG("test-forbidden-syscall", 0, set_test_forbidden_syscall, VERB_ALL, NULL),
+	OPT_VALUE("trace", "FILE", set_trace, VERB_ALL, "write a timeline of the run (Chrome trace JSON: Perfetto,\n"
+		  "chrome://tracing; docs/trace.md)"),
+	OPT_FLAG("progress", 0, set_progress, VERB_ALL, "a progress line on stderr even when it is not a terminal"),
+	OPT_FLAG("quiet", 'q', set_quiet, VERB_ALL, "no progress line, even on a terminal (default: one when stderr is a tty)"),
 	OPT_GROUP("run and boot:", RB),
 	OPT_FLAG("list", 0, set_list, RB, "list the image's tests (suite.test) and exit"),
 	OPT_VALUE("serial", "DEST", set_serial, RB, "guest COM1 output: stderr (default), - for stdout, none, or a file"),

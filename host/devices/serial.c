@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "progress.h"
+#include "trace.h"
+
 #define UART_LCR_DLAB   0x80
 #define UART_LSR_THRE   0x20
 #define UART_LSR_TEMT   0x40
@@ -18,9 +21,15 @@ void serial_init(struct serial *s, FILE *sink)
 
 static void flush_locked(struct serial *s)
 {
+	if (trace_active && s->len)
+		trace_serial(s->line, s->len);
 	if (s->len && s->sink) {
+		if (progress_active)
+			progress_hide();
 		fwrite(s->line, 1, s->len, s->sink);
 		fflush(s->sink);
+		if (progress_active)
+			progress_show();
 	}
 	s->len = 0;
 }

@@ -13,9 +13,11 @@
 #include "image.h"
 #include "kvm.h"
 #include "launch.h"
+#include "progress.h"
 #include "report.h"
 #include "report_meta.h"
 #include "signals.h"
+#include "trace.h"
 #include "util.h"
 
 #define CHECK_SUITE       "check"
@@ -31,6 +33,7 @@ struct job {
 	int fd;
 	bool done;                     /* its result arrived (false: interrupted first) */
 	struct launch_result res;
+	uint64_t t0;                   /* --trace: when it started */
 };
 
 static void job_start(struct job *j, const struct opts *o)
@@ -44,11 +47,13 @@ static void job_start(struct job *j, const struct opts *o)
 
 		close(fds[0]);
 		signals_after_fork();  /* its own signals must not wake the parent's poll */
+		progress_active = false;       /* the parent draws the line */
 		launch_one_test(o, j->ref, &res);
 		_exit(write(fds[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
 	close(fds[1]);
 	j->fd = fds[0];
+	j->t0 = now_ns();
 }
 
 /* The worker ran the test at j->ref: it must still be j->name there (a guest may present another
@@ -104,7 +109,21 @@ static void job_finish(struct job *j)
 	}
 }
 
-/* Run every job, CHECK_WORKERS at a time, keeping their order, until a stop signal. */
+static void trace_check_job(int worker, const char *name, uint64_t t0, const struct launch_result *res)
+{
+	char args[sizeof(res->reason) + 64], reason[sizeof(res->reason)];
+	size_t o = 0;
+
+	for (const char *p = res->reason; *p && o + 2 < sizeof(reason); p++)  /* JSON-safe */
+		reason[o++] = *p == '"' || *p == '\\' || (unsigned char)*p < 0x20 ? ' ' : *p;
+	reason[o] = '\0';
+	snprintf(args, sizeof(args), "\"outcome\": %d, \"exits\": %llu, \"reason\": \"%s\"", (int)res->outcome,
+		 (unsigned long long)res->exits, reason);
+	trace_worker_span(worker, *name ? name : "host.cpl0_native", t0, now_ns(), args);
+}
+
+/* Run every job, CHECK_WORKERS at a time, keeping their order (so job i and job i + 2 never
+ * overlap: i % CHECK_WORKERS is a worker's trace track), until a stop signal. */
 static void run_jobs(struct job *jobs, int n, const struct opts *o)
 {
 	int started = 0, done = 0;
@@ -112,8 +131,14 @@ static void run_jobs(struct job *jobs, int n, const struct opts *o)
 	while (done < n && !signals_caught()) {
 		while (started < n && started - done < CHECK_WORKERS)
 			job_start(&jobs[started++], o);
-		if (job_wait(&jobs[done]))
-			job_finish(&jobs[done++]);
+		if (!job_wait(&jobs[done]))
+			continue;
+		job_finish(&jobs[done]);
+		if (trace_active)
+			trace_check_job(done % CHECK_WORKERS, jobs[done].name, jobs[done].t0, &jobs[done].res);
+		done++;
+		if (progress_active)
+			progress_count("checks", done, n);
 	}
 	while (done < started)
 		job_kill(&jobs[done++]);
@@ -287,6 +312,7 @@ int check_main(const struct opts *o)
 	check_cpu_facts(kvm.supported_cpuid, &cf);
 	n = collect_jobs(&run, &image, &jobs);
 	run_jobs(jobs, n + 1, &run);
+	progress_stop();
 	plan.nsuites = 2;
 	plan.nselected = n ? 2 : 1;   /* an image without checks: the host suite only */
 	plan.suites = xcalloc(2, sizeof(*plan.suites));

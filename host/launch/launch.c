@@ -31,7 +31,9 @@
 #include "run.h"
 #include "sandbox.h"
 #include "session.h"
+#include "progress.h"
 #include "stats.h"
+#include "trace.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -102,6 +104,11 @@ static void write_native_state(struct launch *l)
 		.mem_bytes = vm->mem.size, .max_cpus = (uint32_t)vm->ncpus,
 		.mce_banks = (uint32_t)vm->mce_banks,
 	};
+
+	if (trace_active) {
+		params.flags |= PV_BOOT_TRACE;        /* the guest fills its trace rings */
+		trace_set_tsc_khz(vm->tsc_khz);
+	}
 
 	elf_load(l->img.data, &l->elf, &vm->mem);     /* PT_LOAD segments at their physical addresses */
 	boot64_write_tables(&vm->mem);                /* identity map + GDT */
@@ -249,9 +256,13 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	if (l->o.gdb && !l->o.list)                                  /* vCPUs wait for gdb; no --timeout */
 		l->gdb = gdb_stub_start(&l->vm, l->o.gdb, l->multiboot);
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
+	if (trace_active)
+		trace_run_start(l->o.cpus, l->platform.sig);
 	run_vm(&l->vm, &devices, l->gdb ? 0 : l->o.timeout_s,        /* until done, crash or timeout; */
 	       sandbox ? enter_sandbox : NULL, l);                   /* seccomp, no capabilities first */
 	mce_stop_injector();
+	if (trace_active)
+		trace_run_end(&l->vm.mem);                           /* the rings' last records */
 	return l;
 }
 
@@ -263,6 +274,7 @@ int launch(const struct opts *o, uint64_t start_ns)
 	if (status >= 0)
 		return status;
 	l = launch_run(o, stdout, NULL, NULL, true);
+	progress_stop();                                             /* before the summary is printed */
 	status = final_status(l);                                    /* exit status, reports written */
 
 	gdb_stub_finish(l->gdb, status);                             /* gdb sees the exit status */

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "progress.h"
 #include "pv_decode.h"
+#include "trace.h"
 
 /* "#GP", or "vector 48" for vectors without a mnemonic. */
 static const char *vector_name(uint64_t v, char *buf, size_t len)
@@ -105,11 +107,20 @@ enum pv_action session_port_out(struct session *s, uint32_t cpu, uint64_t gpa)
 	enum pv_action act = PV_CONTINUE;
 	struct pv_event *ev = xcalloc(1, sizeof(*ev));
 	struct reason why = { "" };
+	uint64_t t0 = trace_active ? now_ns() : 0;
 	int err = pv_decode(s->mem, cpu, gpa, ev, &why);
 	char summary[sizeof(why.text) + 96];
 
+	if (progress_active)
+		progress_hide();                   /* KTAP may share the terminal */
 	if (!err)
 		err = dispatch(s, ev, &act, &why);
+	if (progress_active) {
+		progress_port_msg(s->report, ev);
+		progress_show();
+	}
+	if (trace_active)
+		trace_port_msg(s->mem, ev, err, t0);
 	if (!err)
 		err = pv_reply(s->mem, ev) < 0 ? failf(&why, -EPROTO, "message block outside guest RAM") : 0;
 	if (err) {

@@ -9,6 +9,7 @@
 
 #include "signals.h"
 #include "mce.h"
+#include "trace.h"
 #include "util.h"
 #include "vm.h"
 
@@ -88,8 +89,17 @@ static void *inject_thread(void *arg)
 			usleep(1000);
 		if (__atomic_load_n(&injector.stop, __ATOMIC_ACQUIRE))
 			break;
+		uint64_t t0 = now_ns();
+
 		r = mce_inject(injector.vm, NULL, &s->m);
 		say(s, r ? strerror(-r) : "injected");
+		if (trace_active) {
+			char args[128];
+
+			snprintf(args, sizeof(args), "\"bank\": %u, \"status\": \"0x%llx\", \"ret\": %d", s->m.bank,
+				 (unsigned long long)s->m.status, r);
+			trace_span((int)s->m.cpu, "--inject-mce", t0, now_ns(), args);
+		}
 	}
 	for (; i < injector.n; i++) /* never silently: the user asked for these */
 		say(&injector.specs[i], "not injected: the run ended first");

@@ -20,6 +20,7 @@
 #include "kvm.h"
 #include "report.h"
 #include "run_ctl.h"
+#include "trace.h"
 #include "util.h"
 
 static int set_cpuid(struct vcpu *v)
@@ -208,7 +209,14 @@ void *vcpu_thread(void *arg)
 		if (!v->first_run_ns)
 			v->first_run_ns = t;
 		r = ioctl(v->fd, KVM_RUN, 0);
-		v->run_ns += now_ns() - t;
+		if (trace_active) {
+			uint64_t t1 = now_ns();
+
+			trace_kvm_run(v->id, t, t1, r < 0 ? -errno : 0, v->run);
+			v->run_ns += t1 - t;
+		} else {
+			v->run_ns += now_ns() - t;
+		}
 		v->exits++;
 		vcpu_serve_calls(&v->th);
 		coalesced_drain(v->ectx.coalesced, &v->ectx); /* queued COM1 output comes first */

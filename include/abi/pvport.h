@@ -135,5 +135,43 @@ struct pv_boot {
 };
 
 #define PV_BOOT_SPLIT_IRQCHIP  (1u << 0) /* PIC/IOAPIC in userspace */
+#define PV_BOOT_TRACE          (1u << 1) /* --trace: fill the trace rings, announce them at HELLO */
+
+/*
+ * Trace rings (--trace, docs/trace.md). Only when pv_boot has PV_BOOT_TRACE, the guest keeps one
+ * struct pv_trace_ring per APIC ID slot and announces the array at HELLO: arg2 = its gpa (8-byte
+ * aligned), arg3 = the number of rings. An older guest leaves both 0 and an older host ignores
+ * them, so either side may be older. The guest appends records at `head` (record first, then
+ * head) and drops (counting) when head - tail == PV_TRACE_RECORDS; the host copies [tail, head)
+ * at port messages and at the end, then stores tail. Before each port message the guest stores
+ * its TSC in sync_tsc: the host pairs it with the exit's host time to put guest TSCs on its
+ * clock. The host trusts none of it: bounds-checked, and a head too far from tail is clamped.
+ */
+#define PV_TRACE_RECORDS  32
+
+enum pv_trace_kind {
+	PV_TR_ICR = 1,        /* ICR write: arg = vector | mode << 8 (bits 8-10) | shorthand << 11 |
+	                         dest << 16: IPIs, INIT and SIPI */
+	PV_TR_IRQ,            /* interrupt or exception taken: arg = vector */
+	PV_TR_ONLINE,         /* AP online (ap_main): arg = its boot count */
+	PV_TR_MCE,            /* #MC handled: arg = banks that logged an error */
+	PV_TR_KIND_COUNT
+};
+
+struct pv_trace_rec {
+	uint64_t tsc;
+	uint32_t kind;                  /* enum pv_trace_kind */
+	uint32_t arg;
+};
+
+struct pv_trace_ring {
+	uint32_t head;                  /* guest: records written */
+	uint32_t tail;                  /* host: records consumed */
+	uint32_t dropped;               /* guest: records lost to a full ring */
+	uint32_t reserved;
+	uint64_t sync_tsc;              /* guest: TSC just before its latest port message */
+	struct pv_trace_rec rec[PV_TRACE_RECORDS];
+};
+_Static_assert(sizeof(struct pv_trace_ring) == 24 + 16 * PV_TRACE_RECORDS, "packed layout");
 
 #endif
