@@ -12,7 +12,4 @@ _start64:
 	HALT_FOREVER
 
 section .data
-SUITE2 s_demo, t_one, t_two
-s_demo: db "demo", 0
-t_one:  db "one", 0
-t_two:  db "two", 0
+DEMO_SUITE

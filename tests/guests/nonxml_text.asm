@@ -19,10 +19,7 @@ _start64:
 	HALT_FOREVER
 
 section .data
-SUITE2 s_demo, t_one, t_two
-s_demo: db "demo", 0
-t_one:  db "one", 0
-t_two:  db "two", 0
+DEMO_SUITE
 nasty:  db "nonchar ", 0xEF, 0xBF, 0xBE, " ", 0xEF, 0xBF, 0xBF, " nel ", 0xC2, 0x85, " ls ", 0xE2, 0x80, 0xA8
 	db " ps ", 0xE2, 0x80, 0xA9, " end", 0
 nasty2: db "failed: ", 0xEF, 0xBF, 0xBF, 0xC2, 0x85, "second", 0
