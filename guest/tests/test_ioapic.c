@@ -7,6 +7,7 @@
  * deasserted and masked, and interrupts arrive only inside the bounded waits (IF=1 there only).
  */
 #include <x86/apic.h>
+#include <abi/layout.h>
 #include <x86/cpu.h>
 
 #include "apic.h"
@@ -274,16 +275,27 @@ static void level_remote_irr_until_eoi(void)
 
 static volatile uint32_t acked;
 
-/* A driver's level handler: ack the device (the line drops), then EOI. It runs only inside the
- * test's bounded waits, where no PV message is being built, so it may send its own. */
+/* A slow device's level handler: the line stays high for HOLD_US after delivery, then the
+ * driver acks the device (the line drops), then EOIs. Until that EOI the IOAPIC's Remote IRR
+ * holds the entry: the held line is not delivered again. (Holding it makes the verdict
+ * deterministic: a LAPIC that ends the service at delivery lets the IOAPIC redeliver within the
+ * hold every time, instead of only when its EOI happens to beat the ack.) It runs only inside
+ * the test's bounded waits, where no PV message is being built, so it may send its own. */
+#define HOLD_US 1000
+
 static void on_ack(struct frame *f)
 {
+	uint64_t end = rdtsc() + us_to_tsc(HOLD_US);
+
 	acked++;
+	while (rdtsc() < end)
+		(void)inl(PORT_PV);   /* VM exits: an early EOI and a redelivery get their chance */
 	pvreq_irq_line(PIN_LEVEL, 0, 0);
 	apic_eoi();
 }
 
-/* One assertion, acked before the EOI: exactly one delivery (the line is low at the EOI). */
+/* One assertion, held, then acked before the EOI: exactly one delivery (the line is low at the
+ * EOI, and Remote IRR blocked it until then). */
 static void level_once(void)
 {
 	uint32_t self = this_cpu()->index;
@@ -298,8 +310,8 @@ static void level_once(void)
 	check(wait_count(&acked, 1, HIT_WAIT_US), "level line asserted: never delivered");
 	idle_us(HIT_SETTLE_US);
 	e = ioapic_rte_read(PIN_LEVEL);
-	check(acked == 1, "one level assertion, acked in the handler before its EOI: delivered %u "
-	      "times (%s IOAPIC; entry now 0x%lx)", acked, split_irqchip() ? "irqlab's" :
+	check(acked == 1, "one level assertion, held %u us and acked in the handler before its EOI: "
+	      "delivered %u times (%s IOAPIC; entry now 0x%lx)", HOLD_US, acked, split_irqchip() ? "irqlab's" :
 	      "KVM's in-kernel", e);
 	idt_set_handler(VEC_ACK, 0);
 	release(PIN_LEVEL);

@@ -17,6 +17,7 @@ _start64:
 	SEND PV_CMD_TEST, 0, t_first, 0
 	SEND PV_CMD_RESULT, PV_PASS, t_first, 0
 	SEND PV_CMD_TEST, 1, t_stuck, 0
+	SEND PV_CMD_PRINT, 0, 0, m_hang       ; "stuck" has started: a signal now interrupts it
 	HALT_FOREVER
 
 section .data
@@ -39,3 +40,4 @@ s_later: db "later", 0
 t_first: db "first", 0
 t_stuck: db "stuck", 0
 t_never: db "never", 0
+m_hang: db "hanging in stuck", 0
