@@ -33,14 +33,17 @@ static void deadline(struct timespec *ts, long ns)
 
 bool gdb_run_stopping(struct gdb_stub *st)
 {
-	struct run_ctl *ctl = st->vc[0].v->th.ctl;
+	/* run.c sets it when the vCPU threads start; the stub may be asked before that */
+	struct run_ctl *ctl = __atomic_load_n(&st->vc[0].v->th.ctl, __ATOMIC_ACQUIRE);
 
 	return ctl && run_stopping(ctl);
 }
 
 static bool vcpu_stopping(struct vcpu *v)
 {
-	return v->th.ctl && run_stopping(v->th.ctl);
+	struct run_ctl *ctl = __atomic_load_n(&v->th.ctl, __ATOMIC_ACQUIRE);
+
+	return ctl && run_stopping(ctl);
 }
 
 /* Lock held. Claim the stop for `cpu` (-1: Ctrl-C, report the current thread) and kick the rest. */

@@ -48,7 +48,7 @@ static void start_threads(struct vm *vm, const struct exit_ctx *devices, struct 
 		struct vcpu *v = &vm->vcpus[i];
 		int err;
 
-		v->th.ctl = ctl;
+		__atomic_store_n(&v->th.ctl, ctl, __ATOMIC_RELEASE);  /* the gdb stub's thread reads it */
 		v->ectx = *devices;
 		v->ectx.cpu = (uint32_t)v->id;
 		v->ectx.run_size = (size_t)vm->kvm.run_size;
