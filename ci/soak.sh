@@ -81,7 +81,10 @@ worker() {
 			rm -f "$out" "$dir/run$i.err"
 		else
 			names=$(awk '/^ *# Subtest: /{suite=$3} /^ +not ok [0-9]+ /{print suite "." $4}' "$out" | tr '\n' ' ')
-			echo "fail $st ${names:-(no failing test: exit $st)}" >>"$dir/results.$k"
+			# no failing test named (a crash before HELLO, a launch error): one word for the tally,
+			# stderr's first line for the reader
+			echo "fail $st ${names:-no-test-named:exit-$st}" >>"$dir/results.$k"
+			[ -n "$names" ] || echo "no-test-named:exit-$st: $(head -n 1 "$dir/run$i.err")" >>"$dir/launch.$k"
 		fi
 	done
 }
@@ -117,6 +120,7 @@ for ((m = 0; m < nmodes; m++)); do
 			sort -rn | while read -r n name; do
 				echo "  $name: failed $n time(s)"
 			done
+		cat "$dir"/launch.* 2>/dev/null | sort | uniq -c | sed 's/^/  /'
 		# the diagnostic before each failed test, for the reader (and the logs)
 		awk '/^ *# .*:[0-9]+: /{d=$0} /^ +not ok [0-9]+ /{if (d != "") print d; d=""}' \
 			"$dir"/run*.ktap 2>/dev/null | sed 's/^ *# */    /' | sort | uniq -c | sort -rn | head -20
