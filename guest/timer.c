@@ -136,26 +136,26 @@ void idle_us(uint64_t us)
 
 void offcpu_mark(struct offcpu *m)
 {
+	m->lo = rdtsc();
 	m->known = pv_irqlab() && !pvreq_run_delay(&m->delay_ns, &m->cpu_ns, &m->host_ns);
+	m->hi = rdtsc();
+}
+
+uint64_t offcpu_between(const struct offcpu *a, const struct offcpu *b)
+{
+	uint64_t wall = b->host_ns - a->host_ns, cpu = b->cpu_ns - a->cpu_ns;
+
+	return a->known && b->known && wall > cpu ? wall - cpu : 0;
 }
 
 uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued)
 {
 	struct offcpu now;
-	uint64_t wall, cpu;
 
-	if (queued)
-		*queued = 0;
-	if (!m->known)
-		return 0;
 	offcpu_mark(&now);
-	if (!now.known)
-		return 0;
 	if (queued)
-		*queued = now.delay_ns - m->delay_ns;
-	wall = now.host_ns - m->host_ns;
-	cpu = now.cpu_ns - m->cpu_ns;
-	return wall > cpu ? wall - cpu : 0;
+		*queued = m->known && now.known ? now.delay_ns - m->delay_ns : 0;
+	return offcpu_between(m, &now);
 }
 
 #define PM_TIMER_HZ     3579545u

@@ -6,9 +6,6 @@
 #include "pv.h"
 #include "timer.h"
 
-#define GAP_US 50       /* a step longer than this between two TSC reads: the vCPU did not run
-                         * (an iteration, one VM exit, takes 10-30 us here; the host caps the sum) */
-
 void timed_start(struct timed *t, volatile uint32_t *count, volatile uint64_t *stamp,
 		 uint32_t nstamps, uint64_t due_us)
 {
@@ -20,51 +17,56 @@ void timed_start(struct timed *t, volatile uint32_t *count, volatile uint64_t *s
 	t->due = t->t0 + us_to_tsc(due_us);
 }
 
-/* The part after `due` of [from, to] if that is a stretch not running (longer than `gap`). */
-static uint64_t lost_in(const struct timed *t, uint64_t from, uint64_t to, uint64_t gap)
+/*
+ * The off-CPU time between marks a and b that can have delayed an interrupt due at `due` and
+ * taken at TSC `end`: the host's measure, at most the ns of [a.lo, b.hi] (where it happened)
+ * that lie in [due, end].
+ */
+static uint64_t lost_between(const struct timed *t, const struct offcpu *a,
+			     const struct offcpu *b, uint64_t end)
 {
-	if (to <= from || to - from <= gap || to <= t->due)
+	uint64_t from = a->lo > t->due ? a->lo : t->due, to = b->hi < end ? b->hi : end, span;
+	uint64_t off = offcpu_between(a, b);
+
+	if (to <= from)
 		return 0;
-	return to - (from > t->due ? from : t->due);
+	span = tsc_to_ns(to - from);
+	return off < span ? off : span;
+}
+
+/* The TSC of the target-th interrupt, or `now` if it has no stamp. */
+static uint64_t stamp_of(const struct timed *t, uint32_t target, uint64_t now)
+{
+	return target - 1 < t->nstamps ? t->stamp[target - 1] : now;
 }
 
 bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us)
 {
-	/* from t0: the vCPU can be descheduled while it arms the timer, before the loop */
-	uint64_t gap = us_to_tsc(GAP_US), prev = t->t0, deadline = rdtsc() + us_to_tsc(timeout_us);
-	volatile uint64_t *st = t->stamp;
-	uint32_t seen = *t->count, n, max = t->nstamps;
-	uint64_t now;
-	bool reached;
+	uint64_t deadline = rdtsc() + us_to_tsc(timeout_us), end;
+	struct offcpu prev = t->mark, now, after;
 
 	t->lost = 0;
 	sti();
 	for (;;) {
-		(void)inl(PORT_PV);	/* a VM exit: pending interrupts get injected */
+		offcpu_mark(&now);	/* a VM exit: pending interrupts get injected at its entry */
+		if (!now.known)
+			(void)inl(PORT_PV);
 		pause();
-		now = rdtsc();
-		n = *t->count;
-		if (n != seen && seen < max && n <= max) {
-			/* up to the first new interrupt, between new ones and from the last one (a
-			 * handler, ~100 emulated instructions, included), but not past the one
-			 * awaited */
-			t->lost += lost_in(t, prev, st[seen], gap);
-			for (uint32_t k = seen + 1; k < n && k < target; k++)
-				t->lost += lost_in(t, st[k - 1], st[k], 3 * gap);
-			if (n < target)
-				t->lost += lost_in(t, st[n - 1], now, 3 * gap);
-		} else {
-			t->lost += lost_in(t, prev, now, gap);
-		}
-		seen = n;
-		prev = now;
-		if (n >= target || now >= deadline) {
-			reached = n >= target;
+		if (*t->count >= target)
 			break;
+		t->lost += lost_between(t, &prev, &now, ~0ull);
+		prev = now;
+		if (now.hi >= deadline) {
+			cli();
+			return false;
 		}
 	}
+	/* the interrupt came in the last step, or after it; a mark after it covers the latter */
 	cli();
-	return reached;
+	offcpu_mark(&after);
+	end = stamp_of(t, target, now.hi);
+	t->lost += lost_between(t, &prev, &now, end) + lost_between(t, &now, &after, end);
+	return true;
 }
 
 void timed_end(struct timed *t)
@@ -74,12 +76,10 @@ void timed_end(struct timed *t)
 
 uint64_t timed_late(struct timed *t, const char *what, uint64_t ns, uint64_t bound_ns)
 {
-	uint64_t lost = tsc_to_ns(t->lost);
-
-	t->off = lost < t->host_off ? lost : t->host_off;
+	t->off = t->lost < t->host_off ? t->lost : t->host_off;
 	pv_print("%s: fired after %lu ns, of which %lu ns the vCPU was not running (after it was "
 		 "due: %lu ns; host: %lu ns off CPU, run-queue delay %lu ns%s); bound %lu ns",
-		 what, ns, t->off, lost, t->host_off, t->host_queued,
+		 what, ns, t->off, t->lost, t->host_off, t->host_queued,
 		 t->mark.known ? "" : ", not measured here", bound_ns);
 	return ns > t->off ? ns - t->off : 0;
 }

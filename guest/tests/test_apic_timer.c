@@ -33,7 +33,7 @@ static void check_late(const char *what, struct timed *t, uint64_t ns, uint64_t 
 
 	check(timed_late(t, what, ns, bound) <= bound, "%s: fired after %lu ns, of which %lu ns the "
 	      "vCPU was not running (after it was due: %lu ns; host: %lu ns off CPU); bound %lu ns",
-	      what, ns, t->off, tsc_to_ns(t->lost), t->host_off, bound);
+	      what, ns, t->off, t->lost, t->host_off, bound);
 }
 
 void timer_oneshot(void)

@@ -175,7 +175,7 @@ void check_timer_1ms(void)
 	check(worst <= LATE_BOUND_US * 1000ll, "1 ms one-shot (%u ticks at %lu kHz) fired up to "
 	      "%ld us late net of %lu us the vCPU was not running (after it was due: %lu us; host: "
 	      "%lu us off CPU), bound %u us", count, khz, worst / 1000, w.off / 1000,
-	      tsc_to_us(w.lost), w.host_off / 1000, LATE_BOUND_US);
+	      w.lost / 1000, w.host_off / 1000, LATE_BOUND_US);
 	pv_print("APIC timer %lu kHz (TSC-calibrated, at most %lu kHz); %u one-shots of 1 ms, "
 		 "worst %ld ns late net of the time the vCPU was not running", khz, khz_max,
 		 ONESHOTS, worst);
