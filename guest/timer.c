@@ -136,26 +136,24 @@ void idle_us(uint64_t us)
 
 void offcpu_mark(struct offcpu *m)
 {
+	m->known = pv_irqlab();
 	m->lo = rdtsc();
-	m->known = pv_irqlab() && !pvreq_run_delay(&m->delay_ns, &m->cpu_ns, &m->host_ns);
+	m->off = m->known ? inl(PORT_PV_OFFCPU) : 0;
 	m->hi = rdtsc();
 }
 
 uint64_t offcpu_between(const struct offcpu *a, const struct offcpu *b)
 {
-	uint64_t wall = b->host_ns - a->host_ns, cpu = b->cpu_ns - a->cpu_ns;
+	int32_t off = (int32_t)(b->off - a->off);
 
-	return a->known && b->known && wall > cpu ? wall - cpu : 0;
+	return a->known && b->known && off > 0 ? (uint64_t)off : 0;
 }
 
-uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued)
+uint64_t offcpu_queued_ns(void)
 {
-	struct offcpu now;
+	uint64_t delay, cpu, host;
 
-	offcpu_mark(&now);
-	if (queued)
-		*queued = m->known && now.known ? now.delay_ns - m->delay_ns : 0;
-	return offcpu_between(m, &now);
+	return pv_irqlab() && !pvreq_run_delay(&delay, &cpu, &host) ? delay : 0;
 }
 
 #define PM_TIMER_HZ     3579545u

@@ -41,33 +41,35 @@ int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us);
 void idle_us(uint64_t us);
 
 /*
- * Time this vCPU could not run, as its host thread's clocks show it (PV_REQ_RUN_DELAY): host
- * time passed minus the thread's CPU time, i.e. off CPU for any reason (waiting for a CPU, or
- * blocked in the host kernel). A descheduled vCPU cannot take an interrupt, so lateness bounds
- * subtract it (docs/verdicts.md); that is sound only while the guest spins (timed_wait(), no
- * hlt), so that being off CPU is never the guest's own choice. A mark is one reading of those
- * clocks, taken between the TSC reads lo and hi. Without irqlab (QEMU) nothing is measured:
- * known is false and every result is 0.
+ * Time this vCPU could not run, as its host thread's clocks show it: one 32-bit `in` from
+ * PORT_PV_OFFCPU (one cheap VM exit) reads host CLOCK_MONOTONIC less the thread's CPU time, mod
+ * 2^32, so a difference of two reads is the time it was off CPU for any reason (waiting for a
+ * CPU, or blocked in the host kernel). A descheduled vCPU cannot take an interrupt, so lateness
+ * bounds subtract it (docs/verdicts.md); that is sound only while the guest spins (no hlt), so
+ * that being off CPU is never the guest's own choice. A mark is one such read, between the TSC
+ * reads lo and hi. Without irqlab (QEMU) nothing is measured: known is false and differences 0.
  */
 struct offcpu {
-	uint64_t delay_ns, cpu_ns, host_ns;
 	uint64_t lo, hi;                /* TSC just before and just after the host read its clocks */
+	uint32_t off;                   /* ns off CPU, mod 2^32 */
 	bool known;
 };
 void offcpu_mark(struct offcpu *m);
-/* Off-CPU ns from mark a to mark b (0 unless both are known). */
+/* Off-CPU ns from mark a to mark b (0 unless both are known; a wait is far below 2^31 ns). */
 uint64_t offcpu_between(const struct offcpu *a, const struct offcpu *b);
-/* Off-CPU ns since the mark; *queued (may be NULL) gets the part spent waiting for a CPU. */
-uint64_t offcpu_since(const struct offcpu *m, uint64_t *queued);
+/* The vCPU thread's run-queue delay so far, in ns (PV_REQ_RUN_DELAY; 0 without irqlab): the
+ * part of the off-CPU time spent waiting for a CPU, printed beside it. */
+uint64_t offcpu_queued_ns(void);
 
 /*
  * Timer lateness net of the time this vCPU could not run (timer_late.c, docs/verdicts.md rule
  * 2). The caller's handler stamps stamp[*count] with the TSC (while *count < nstamps), then
  * bumps *count. timed_start() before arming (t0; `due_us` later the last awaited interrupt is
- * due); timed_wait() spins until *count >= target, each iteration one PV_REQ_RUN_DELAY mark
- * (its VM exit is where pending interrupts are injected), and sums in `lost` the host-measured
+ * due); timed_wait() spins until *count >= target, each iteration one mark (its VM exit is
+ * where pending interrupts are injected), and sums in `lost` the host-measured
  * off-CPU time between consecutive marks, each step's share capped by how much of its TSC span
- * lies between `due` and the awaited interrupt's stamp. timed_end() once stopped takes the
+ * lies between `due` and the awaited interrupt's stamp; the first step, which holds the arming,
+ * counts in full and moves `due` (unless due_fixed). timed_end() once stopped takes the
  * host's off-CPU measure over the whole wait. timed_late() of `ns` from t0 to the interrupt
  * prints the figures with the caller's bound and returns ns less `off` = min(lost, whole-wait
  * off-CPU): nothing is subtracted without the host's measure (QEMU).
@@ -77,10 +79,12 @@ struct timed {
 	volatile uint64_t *stamp;       /* their TSC stamps, nstamps of them */
 	uint32_t nstamps;
 	uint64_t t0, due;               /* TSC: armed, and when the last expected interrupt is due */
+	bool due_fixed;                 /* set after timed_start(): `due` is a TSC deadline, which a
+					 * late arming does not move */
 	uint64_t lost;                  /* ns: off CPU between `due` and the awaited interrupt */
 	uint64_t host_off, host_queued; /* ns: the host's off-CPU and run-queue time over the wait */
 	uint64_t off;                   /* ns: what timed_late() subtracted */
-	struct offcpu mark;
+	struct offcpu mark;             /* before t0 */
 };
 void timed_start(struct timed *t, volatile uint32_t *count, volatile uint64_t *stamp,
 		 uint32_t nstamps, uint64_t due_us);

@@ -57,6 +57,8 @@ char *xstrdup(const char *s);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
+/* The calling thread's CPU time in nanoseconds (Linux always has this clock). */
+uint64_t thread_cpu_ns(void);
 
 /* Length (1-4) of the well-formed UTF-8 sequence at s (RFC 3629), or 0 if it is not one:
  * guest text is arbitrary bytes, JSON and XML output must be valid UTF-8. */

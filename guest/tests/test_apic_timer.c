@@ -32,7 +32,7 @@ static void check_late(const char *what, struct timed *t, uint64_t ns, uint64_t 
 	uint64_t bound = want_ns + slack * 1000ull;
 
 	check(timed_late(t, what, ns, bound) <= bound, "%s: fired after %lu ns, of which %lu ns the "
-	      "vCPU was not running (after it was due: %lu ns; host: %lu ns off CPU); bound %lu ns",
+	      "vCPU was not running (while arming or after it was due: %lu ns; host: %lu ns off CPU); bound %lu ns",
 	      what, ns, t->off, t->lost, t->host_off, bound);
 }
 
@@ -119,6 +119,7 @@ void timer_tsc_deadline(void)
 	irq_reset(TIMER_VEC);
 	apic_write(APIC_LVTT, APIC_LVT_TIMER_TSCDEADLINE | TIMER_VEC);	/* mode before MSR */
 	timed_start(&t, &irq_count, irq_tsc, STAMPS, DEADLINE_US);
+	t.due_fixed = true;
 	deadline = t.due;
 	wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
 	if (check(timed_wait(&t, 1, TIMER_WAIT_US), "TSC deadline +%u us: no interrupt within %u us",

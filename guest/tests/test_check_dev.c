@@ -118,8 +118,8 @@ static void timer_irq(struct frame *f)
 
 /*
  * The i-th one-shot: false (a failed check) if it was early or never came, else *late is its
- * lateness in ns net of the time the vCPU could not run after it was due (timed_late(), timer.h;
- * nothing is subtracted without irqlab's measure).
+ * lateness in ns net of the time the vCPU could not run while arming or after it was due
+ * (timed_late(), timer.h; nothing is subtracted without irqlab's measure).
  */
 static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
 		    struct timed *t, int64_t *late)
@@ -173,8 +173,8 @@ void check_timer_1ms(void)
 	apic_write(APIC_LVTT, APIC_LVT_MASKED);
 	idt_set_handler(TIMER_VEC, NULL);
 	check(worst <= LATE_BOUND_US * 1000ll, "1 ms one-shot (%u ticks at %lu kHz) fired up to "
-	      "%ld us late net of %lu us the vCPU was not running (after it was due: %lu us; host: "
-	      "%lu us off CPU), bound %u us", count, khz, worst / 1000, w.off / 1000,
+	      "%ld us late net of %lu us the vCPU was not running (while arming or after it was "
+	      "due: %lu us; host: %lu us off CPU), bound %u us", count, khz, worst / 1000, w.off / 1000,
 	      w.lost / 1000, w.host_off / 1000, LATE_BOUND_US);
 	pv_print("APIC timer %lu kHz (TSC-calibrated, at most %lu kHz); %u one-shots of 1 ms, "
 		 "worst %ld ns late net of the time the vCPU was not running", khz, khz_max,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "abi/layout.h"
+#include "offcpu_port.h"
 #include "pm_timer.h"
 #include "session.h"
 #include "util.h"
@@ -83,6 +84,13 @@ static enum exit_verdict pio_pm_timer(struct exit_ctx *ctx, uint16_t port, int i
 	return EXITV_CONTINUE;
 }
 
+static enum exit_verdict pio_offcpu(struct exit_ctx *ctx, uint16_t port, int is_write,
+				    int size, uint32_t *val)
+{
+	offcpu_port_io(is_write, size, val);
+	return EXITV_CONTINUE;
+}
+
 static enum exit_verdict pio_rtc(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
 				 uint32_t *val)
 {
@@ -103,6 +111,7 @@ static enum exit_verdict pio_testdev(struct exit_ctx *ctx, uint16_t port, int is
 
 static const struct pio_handler pio_table[] = {
 	{ PORT_PV, PORT_PV, pio_pv },
+	{ PORT_PV_OFFCPU, PORT_PV_OFFCPU, pio_offcpu },
 	{ PORT_COM1, PORT_COM1_LAST, pio_com1 },
 	{ PORT_DEBUG_EXIT, PORT_DEBUG_EXIT, pio_debug_exit },
 	{ PORT_BOCHS_SHUTDOWN, PORT_BOCHS_SHUTDOWN, pio_shutdown },

@@ -96,28 +96,20 @@ static int req_irqfd(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 	return kvm_result(irq_irqfd_kick(vm->irq, (uint32_t)arg[1]));
 }
 
-static uint64_t ns_of(const struct timespec *t)
-{
-	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
-}
-
 /* Runs on the calling vCPU's own thread, so the thread CPU clock and the schedstat file its thread
  * opened (vcpu.c: before the sandbox) are its own. */
 static int req_run_delay(struct vm *vm, struct vcpu *self, uint64_t arg[PV_ARGS],
 			 struct reason *why)
 {
 	unsigned long long exec_ns, delay_ns;
-	struct timespec cpu, mono;
 	char text[96];
 	ssize_t len = self && self->schedstat_fd >= 0 ?
 		      pread(self->schedstat_fd, text, sizeof(text) - 1, 0) : -1;
 	int n = len > 0 ? (text[len] = '\0', sscanf(text, "%llu %llu", &exec_ns, &delay_ns)) : 0;
 
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) || clock_gettime(CLOCK_MONOTONIC, &mono))
-		return -PV_ENOSYS;
 	arg[1] = n == 2 ? delay_ns : 0;		/* 0 without schedstat (CONFIG_SCHED_INFO off) */
-	arg[2] = ns_of(&cpu);
-	arg[3] = ns_of(&mono);
+	arg[2] = thread_cpu_ns();
+	arg[3] = now_ns();
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "abi/layout.h"
 #include "exit.h"
@@ -174,6 +175,62 @@ static void test_machine_exit(void)
 	teardown();
 }
 
+static uint32_t offcpu_read(void)
+{
+	pio(0, PORT_PV_OFFCPU, 4, 1, 0);
+	return (uint32_t)pio_data();
+}
+
+static void nap_20ms(void)
+{
+	nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+}
+
+static void spin_20ms_cpu(void)
+{
+	for (uint64_t until = thread_cpu_ns() + 20 * 1000 * 1000; thread_cpu_ns() < until;)
+		;
+}
+
+/*
+ * The port's difference across body() is host time less thread CPU time: bracketed by what this
+ * thread's own clocks say, read just outside and just inside the two port reads (1 us for the two
+ * clocks ticking apart), whatever else the machine does meanwhile. Returns it.
+ */
+static int32_t offcpu_across(void (*body)(void), const char *what)
+{
+	uint64_t w[4], c[4];
+	uint32_t port[2];
+	int64_t lo, hi;
+	int32_t off;
+
+	for (int i = 0; i < 2; i++) {	/* w, c: outside and inside each port read */
+		if (i)
+			body();
+		w[2 * i] = now_ns(), c[2 * i] = thread_cpu_ns();
+		port[i] = offcpu_read();
+		w[2 * i + 1] = now_ns(), c[2 * i + 1] = thread_cpu_ns();
+	}
+	off = (int32_t)(port[1] - port[0]);
+	lo = (int64_t)(w[2] - w[1]) - (int64_t)(c[3] - c[0]) - 1000;
+	hi = (int64_t)(w[3] - w[0]) - (int64_t)(c[2] - c[1]) + 1000;
+	ok(off >= lo && off <= hi, "%s: %d ns off CPU, in [%lld, %lld] by the thread's own clocks",
+	   what, off, (long long)lo, (long long)hi);
+	return off;
+}
+
+/* The off-CPU port counts the time the reading thread sleeps, not the time it computes. */
+static void test_offcpu_port(void)
+{
+	setup();
+	ok(offcpu_across(nap_20ms, "20 ms asleep") >= 19 * 1000 * 1000, "... at least 19 ms");
+	offcpu_across(spin_20ms_cpu, "20 ms of CPU time spinning");
+	pio(0, PORT_PV_OFFCPU, 1, 1, 0);
+	is_int(pio_data() & 0xFF, 0xFF, "an 8-bit read is all-ones");
+	is_int(pio(1, PORT_PV_OFFCPU, 4, 1, 7), EXITV_CONTINUE, "a write is ignored");
+	teardown();
+}
+
 static void test_reasons(void)
 {
 	static const struct { uint32_t reason; enum exit_verdict v; const char *name; } cases[] = {
@@ -211,6 +268,7 @@ int main(void)
 	test_data_offset();
 	test_rep_and_absent();
 	test_machine_exit();
+	test_offcpu_port();
 	test_reasons();
 	return done_testing();
 }
