@@ -7,12 +7,7 @@ bits 64
 section .text
 global _start64
 _start64:
-	mov edi, PV_CMD_HELLO
-	mov esi, suites
-	mov edx, 2                        ; two suites
-	xor ecx, ecx
-	xor r8d, r8d
-	call pv_send
+	HELLO 2                           ; two suites
 	SEND PV_CMD_SUITE, 0, s_hang, 0
 	SEND PV_CMD_TEST, 0, t_first, 0
 	SEND PV_CMD_RESULT, PV_PASS, t_first, 0
