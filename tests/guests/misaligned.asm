@@ -2,17 +2,14 @@
 ; A well-behaved run whose message block and test table sit at odd addresses: the guest chooses
 ; them, and the host must read and write them with byte copies (a typed access at an odd
 ; address is undefined behaviour: the ASan+UBSan build aborted on it).
-bits 64
 %include "pvguest.inc"
-section .text
 
 ; ODD cmd, arg0, arg1, name: a message without text through blk, at an odd address.
 %macro ODD 4
 	SEND_AT blk, %1, %2, %3, %4, 0
 %endmacro
 
-global _start64
-_start64:
+GUEST_ENTRY
 	ODD PV_CMD_HELLO, suites, 1, 0
 	ODD PV_CMD_SUITE, 0, 0, 0
 	ODD PV_CMD_TEST, 0, 0, 0
