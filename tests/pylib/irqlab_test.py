@@ -3,6 +3,7 @@ import os
 import re
 import signal
 import subprocess
+import xml.etree.ElementTree as ET
 
 # A result line of the multiboot test kernel's TAP (tests/boot/mbkernel): `ok N - name`.
 TAP_RESULT = re.compile(r"^(not )?ok (\d+) - (.*?)( # SKIP .*)?$")
@@ -37,6 +38,19 @@ def execute(cmd, timeout, stdout_path=None):
         err += f"\n[killed after {timeout} s]".encode()
         return None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
     return proc.returncode, (out or b"").decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def parse_junit(path, problems):
+    """The root element of irqlab's JUnit file, a root other than <testsuites> noted in
+    `problems`; None, the reason noted, if the file cannot be read or parsed."""
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as e:
+        problems.append(f"JUnit file {path}: {e}")
+        return None
+    if root.tag != "testsuites":
+        problems.append(f"JUnit root is <{root.tag}>")
+    return root
 
 
 class Tap:
