@@ -131,15 +131,28 @@ ipi_fast_pong_x2apic:
 	iretq
 
 ; --- responder ----------------------------------------------------------------------------------
+; PONG_OPERANDS mode: the pong's ICR operands as the responder's loop keeps them: xAPIC, ICR2
+; written and eax = the ICR low half; x2APIC, ecx/eax/edx = the wrmsr operands.
+%macro PONG_OPERANDS 1
+%ifidn %1, xapic
+	mov eax, [ipi_fast_pong_dest]
+	XAPIC_STORE ICR2, eax
+	mov eax, [ipi_fast_pong_icr]
+%else
+	mov ecx, X2APIC_ICR_MSR
+	mov eax, [ipi_fast_pong_icr]
+	mov edx, [ipi_fast_pong_dest]
+%endif
+%endmacro
+
 ; uint64_t ipi_fast_respond_<mode>(void *unused), by on_cpu_async() on the responder, IF=0:
 ; counts its hlts and wakeups and returns 0 once it wakes up with ipi_fast_stop set.
 ; At .resume: xAPIC, eax = the pong's ICR low half; x2APIC, ecx/eax/edx = the pong's wrmsr
 ; operands. The ping entry leaves them so (it may interrupt the loop again right after iretq).
-global ipi_fast_respond_xapic
-ipi_fast_respond_xapic:
-	mov eax, [ipi_fast_pong_dest]
-	XAPIC_STORE ICR2, eax
-	mov eax, [ipi_fast_pong_icr]
+%macro RESPOND 1
+global ipi_fast_respond_%1
+ipi_fast_respond_%1:
+	PONG_OPERANDS %1
 .halt:
 	inc dword [ipi_fast_halts]
 	sti
@@ -151,23 +164,10 @@ ipi_fast_respond_xapic:
 	je .halt
 	xor eax, eax
 	ret
+%endmacro
 
-global ipi_fast_respond_x2apic
-ipi_fast_respond_x2apic:
-	mov ecx, X2APIC_ICR_MSR
-	mov eax, [ipi_fast_pong_icr]
-	mov edx, [ipi_fast_pong_dest]
-.halt:
-	inc dword [ipi_fast_halts]
-	sti
-	hlt
-.resume:
-	cli
-	inc dword [ipi_fast_wakeups]
-	cmp dword [ipi_fast_stop], 0
-	je .halt
-	xor eax, eax
-	ret
+RESPOND xapic
+RESPOND x2apic
 
 global ipi_fast_ping_xapic
 ipi_fast_ping_xapic:
@@ -178,9 +178,7 @@ ipi_fast_ping_xapic:
 	iretq
 .save:
 	push rax
-	mov eax, [ipi_fast_pong_dest]
-	XAPIC_STORE ICR2, eax
-	mov eax, [ipi_fast_pong_icr]
+	PONG_OPERANDS xapic
 	XAPIC_STORE ICR, eax
 	XAPIC_STORE EOI, dword 0
 	pop rax
@@ -192,17 +190,13 @@ ipi_fast_ping_x2apic:
 	jne .save
 	wrmsr                           ; pong
 	X2APIC_EOI
-	mov ecx, X2APIC_ICR_MSR         ; the loop's registers as they were
-	mov eax, [ipi_fast_pong_icr]
-	mov edx, [ipi_fast_pong_dest]
+	PONG_OPERANDS x2apic            ; the loop's registers as they were
 	iretq
 .save:
 	push rax
 	push rcx
 	push rdx
-	mov ecx, X2APIC_ICR_MSR
-	mov eax, [ipi_fast_pong_icr]
-	mov edx, [ipi_fast_pong_dest]
+	PONG_OPERANDS x2apic
 	wrmsr
 	X2APIC_EOI
 	pop rdx

@@ -39,6 +39,24 @@ static bool msi_ready(void)
 	return true;
 }
 
+/* msi_ready() and flat logical IDs set (bit c on cpu c); false, disarmed, if they cannot be. */
+static bool msi_logical_ready(void)
+{
+	if (!msi_ready())
+		return false;
+	if (hits_logical_on())
+		return true;
+	hits_disarm();
+	return false;
+}
+
+/* The end of a test that msi_logical_ready() began: logical IDs cleared, counters disarmed. */
+static void msi_logical_done(void)
+{
+	hits_logical_off();
+	hits_disarm();
+}
+
 static uint32_t targets(void)
 {
 	return hits_cpus() < 255 ? hits_cpus() : 255;  /* 8-bit MSI destination (11.11.1) */
@@ -84,10 +102,8 @@ static void signal_fixed_logical(void)
 	uint32_t n = hits_logical_cpus(), all = (1u << n) - 1;
 	char where[128];
 
-	if (!msi_ready())
+	if (!msi_logical_ready())
 		return;
-	if (!hits_logical_on())
-		goto out;
 	for (uint32_t c = 0; c < n; c++) {
 		check(!pvreq_msi_signal(msi_addr(1u << c, MSI_ADDR_DM_LOGICAL), VEC, 0), "refused");
 		check(hits_wait(c, VEC, 1), "logical MSI to 0x%x: not delivered to cpu %u", 1u << c, c);
@@ -100,9 +116,7 @@ static void signal_fixed_logical(void)
 	for (uint32_t c = 0; c < n; c++)
 		check(*hits_of(c, VEC) == 1, "logical MSI to 0x%x: cpu %u got %u, expected 1 each "
 		      "(all: %s)", all, c, *hits_of(c, VEC), hits_where(where, sizeof(where), VEC));
-	hits_logical_off();
-out:
-	hits_disarm();
+	msi_logical_done();
 }
 
 /* Delivery mode 100b: an NMI on the addressed CPU only; the vector field is ignored. */
@@ -130,10 +144,8 @@ static void signal_lowest_priority(void)
 	uint32_t n = hits_logical_cpus(), all = (1u << n) - 1;
 	char where[128];
 
-	if (!msi_ready())
+	if (!msi_logical_ready())
 		return;
-	if (!hits_logical_on())
-		goto out;
 	for (uint32_t k = 1; k <= 4; k++) {
 		check(!pvreq_msi_signal(msi_addr(all, MSI_ADDR_DM_LOGICAL | MSI_ADDR_RH),
 					APIC_DM_LOWEST | VEC, 0), "lowest-priority MSI refused");
@@ -143,9 +155,7 @@ static void signal_lowest_priority(void)
 		      "deliveries in all, got %s", k, all, k, hits_where(where, sizeof(where), VEC));
 	}
 	pv_print("lowest-priority deliveries: %s", hits_where(where, sizeof(where), VEC));
-	hits_logical_off();
-out:
-	hits_disarm();
+	msi_logical_done();
 }
 
 /* An MSI route asserted: one interrupt; deasserting an MSI GSI sends nothing. */

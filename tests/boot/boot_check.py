@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from irqlab_test import execute, kvm_usable  # noqa: E402
+from irqlab_test import Tap, execute, kvm_usable, tap_results  # noqa: E402
 
 MEM_MB = 128
 QEMU_ARGS = ["-accel", "tcg", "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
@@ -64,21 +64,6 @@ CASES = {
     "hang": case((3, 124), 2, "hang", opts=["--timeout", "1"], stderr=r"^irqlab: no result within 1 s"),
 }
 
-RESULT = re.compile(r"^(not )?ok (\d+) - (.*?)( # SKIP .*)?$")
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-
-    def ok(self, cond, what, diag=""):
-        self.n += 1
-        print(f"{'' if cond else 'not '}ok {self.n} - {what}")
-        if not cond and diag:
-            print("".join(f"# {line}\n" for line in diag.rstrip("\n").splitlines()), end="")
-        return cond
-
-
 
 def run(cmd, timeout=60):
     return execute(cmd, timeout)
@@ -87,8 +72,7 @@ def run(cmd, timeout=60):
 def verdicts(out):
     """The kernel's TAP as (plan, [(number, ok, name)]), ignoring diagnostics."""
     plan = re.search(r"^1\.\.(\d+)$", out, re.M)
-    results = [(int(m[2]), not m[1], m[3]) for m in map(RESULT.match, out.splitlines()) if m]
-    return (int(plan[1]) if plan else None), results
+    return (int(plan[1]) if plan else None), tap_results(out)
 
 
 def check_kernel_tap(tap, out, c, label):

@@ -57,6 +57,15 @@ class Irqlab:
         return status, out.decode("utf-8", "replace"), (self.err + err).decode("utf-8", "replace")
 
 
+def start_irqlab(cmd):
+    """Irqlab(cmd) once it says where it waits for gdb; None, its stderr printed, if it never does."""
+    irq = Irqlab(cmd)
+    if irq.port is None:
+        print("no 'waiting for gdb' line\n--- irqlab stderr ---\n" + irq.finish(5)[2])
+        return None
+    return irq
+
+
 def run_gdb(gdb, image, port, cmds, timeout):
     args = [gdb, "-batch", "-nx", "-ex", "set confirm off", image, "-ex", f"target remote 127.0.0.1:{port}"]
     for c in cmds:
@@ -76,10 +85,8 @@ def check(out, patterns):
 
 
 def session(cmd, gdb, image, cmds, patterns):
-    irq = Irqlab(cmd)
-    if irq.port is None:
-        status, out, err = irq.finish(5)
-        print(f"no 'waiting for gdb' line\n--- stderr ---\n{err}")
+    irq = start_irqlab(cmd)
+    if irq is None:
         return 1
     gout = run_gdb(gdb, image, irq.port, cmds, DEADLINE)
     status, out, err = irq.finish(DEADLINE)
@@ -124,6 +131,22 @@ def boot(irqlab, image, gdb):
                    gdb, image, cmds, patterns)
 
 
+class Problems(list):
+    """What a raw-client case found wrong, one line each."""
+
+    def expect(self, what, got, pattern):
+        """A reply must match pattern whole (a bytes regex; . matches newlines too)."""
+        if not re.fullmatch(pattern, got, re.S):
+            self.append(f"{what}: got {got!r}, want {pattern!r}")
+
+    def verdict(self, err):
+        """0 if there are none; else 1, once they and irqlab's stderr are printed."""
+        if not self:
+            return 0
+        print("\n".join(self) + f"\n--- irqlab stderr ---\n{err}")
+        return 1
+
+
 class Raw:
     def __init__(self, port):
         self.s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE / 4)
@@ -160,15 +183,11 @@ class Raw:
 
 
 def raw(irqlab, image, gdb):
-    irq = Irqlab([irqlab, "--cpus", "2", "--gdb", "127.0.0.1:0", "--serial", "none", image])
-    if irq.port is None:
-        print("no 'waiting for gdb' line\n" + irq.finish(5)[2])
+    irq = start_irqlab([irqlab, "--cpus", "2", "--gdb", "127.0.0.1:0", "--serial", "none", image])
+    if irq is None:
         return 1
-    problems = []
-
-    def expect(what, got, pattern):
-        if not re.fullmatch(pattern, got, re.S):
-            problems.append(f"{what}: got {got!r}, want {pattern!r}")
+    problems = Problems()
+    expect = problems.expect
 
     try:
         c = Raw(irq.port)
@@ -234,10 +253,7 @@ def raw(irqlab, image, gdb):
         problems.append("no stderr line for the refused watchpoint")
     if "no free debug register for a breakpoint at 0x300000" not in err:
         problems.append("no stderr line for the fifth breakpoint")
-    if problems:
-        print("\n".join(problems) + f"\n--- irqlab stderr ---\n{err}")
-        return 1
-    return 0
+    return problems.verdict(err)
 
 
 def symbol(image, name):
@@ -269,15 +285,12 @@ def stepover(irqlab, image, gdb):
     if kmain is None or out is None:
         print("SKIP: no nm/objdump, or no kmain or OUT in pv_hello in the image")
         return SKIP
-    irq = Irqlab([irqlab, "--cpus", "2", "--gdb", "127.0.0.1:0", "--serial", "none", "--test", "apic.version", image])
-    if irq.port is None:
-        print("no 'waiting for gdb' line\n" + irq.finish(5)[2])
+    irq = start_irqlab([irqlab, "--cpus", "2", "--gdb", "127.0.0.1:0", "--serial", "none", "--test", "apic.version",
+                        image])
+    if irq is None:
         return 1
-    problems = []
-
-    def expect(what, got, pattern):
-        if not re.fullmatch(pattern, got, re.S):
-            problems.append(f"{what}: got {got!r}, want {pattern!r}")
+    problems = Problems()
+    expect = problems.expect
 
     def pc(c):
         c.send(b"p10")                             # amd64 register 16: rip
@@ -317,10 +330,7 @@ def stepover(irqlab, image, gdb):
     status, out, err = irq.finish(2 if problems else DEADLINE / 2)
     if status != 0:
         problems.append(f"irqlab status {status}")
-    if problems:
-        print("\n".join(problems) + f"\n--- irqlab stderr ---\n{err}")
-        return 1
-    return 0
+    return problems.verdict(err)
 
 
 def main(argv):

@@ -1,16 +1,8 @@
 ; SPDX-License-Identifier: MIT
 ; Sends a block whose magic is wrong (everything else valid: a PRINT).
-bits 64
 %include "pvguest.inc"
-section .text
-global _start64
-_start64:
-	mov edi, PV_CMD_PRINT
-	xor esi, esi
-	xor edx, edx
-	xor ecx, ecx
-	mov r8d, text
-	call pv_send                      ; a valid message first: it must be accepted
+GUEST_ENTRY
+	SEND PV_CMD_PRINT, 0, 0, text     ; a valid message first: it must be accepted
 	mov dword [pv_block + MSG_MAGIC], 0xDEADBEEF
 	mov eax, pv_block
 	mov dx, PORT_PV

@@ -1,10 +1,7 @@
 ; SPDX-License-Identifier: MIT
 ; Sends a "message block" address far outside guest RAM.
-bits 64
 %include "pvguest.inc"
-section .text
-global _start64
-_start64:
+GUEST_ENTRY
 	mov eax, 0xFFFF0000
 	mov dx, PORT_PV
 	out dx, eax

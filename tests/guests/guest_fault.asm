@@ -1,14 +1,11 @@
 ; SPDX-License-Identifier: MIT
 ; An unexpected #GP inside a test, reported by the guest's own handler with PV_CMD_FAULT the
 ; way the real guest does (vector, error code, RIP, CR2, RSP; text = where).
-bits 64
 %include "pvguest.inc"
 %define GATE_INT64 0x8E00                 ; P, DPL0, 64-bit interrupt gate (SDM Vol. 3A 6.14.1)
 %define VEC_GP 13
 
-section .text
-global _start64
-_start64:
+GUEST_ENTRY
 	call install_gp_gate
 	HELLO
 	SEND PV_CMD_SUITE, 0, s_fault, 0

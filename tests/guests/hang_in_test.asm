@@ -2,17 +2,9 @@
 ; A guest that hangs inside a test: suite "hang" runs `first` (passes), then begins `stuck` and
 ; halts for good; suite "later" never starts. For the interrupted-run tests (tests/e2e/
 ; interrupt.py): a signal ends `stuck` as interrupted, `later.never` as not run.
-bits 64
 %include "pvguest.inc"
-section .text
-global _start64
-_start64:
-	mov edi, PV_CMD_HELLO
-	mov esi, suites
-	mov edx, 2                        ; two suites
-	xor ecx, ecx
-	xor r8d, r8d
-	call pv_send
+GUEST_ENTRY
+	HELLO 2                           ; two suites
 	SEND PV_CMD_SUITE, 0, s_hang, 0
 	SEND PV_CMD_TEST, 0, t_first, 0
 	SEND PV_CMD_RESULT, PV_PASS, t_first, 0

@@ -2,21 +2,14 @@
 ; Guest text that breaks naive output: U+FFFE and U+FFFF (no XML 1.0 characters: the JUnit
 ; file was invalid XML) and NEL, LS, PS (line breaks for Unicode-aware readers: they split a
 ; KTAP line). In a diagnostic, a failure's message and a SKIP reason; exit 1 (one failure).
-bits 64
 %include "pvguest.inc"
-section .text
-global _start64
-_start64:
-	HELLO
-	SEND PV_CMD_SUITE, 0, s_demo, 0
-	SEND PV_CMD_TEST, 0, t_one, 0
+GUEST_ENTRY
+	DEMO_START
 	SEND PV_CMD_PRINT, 0, 0, nasty
 	SEND PV_CMD_RESULT, PV_FAIL, t_one, nasty2
 	SEND PV_CMD_TEST, 1, t_two, 0
 	SEND PV_CMD_RESULT, PV_SKIP, t_two, nasty
-	SEND PV_CMD_SUITE_END, 0, 0, 0
-	SEND PV_CMD_DONE, 1, 0, 0
-	HALT_FOREVER
+	RUN_END 1
 
 section .data
 DEMO_SUITE

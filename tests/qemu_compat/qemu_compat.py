@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from irqlab_test import execute, kvm_usable  # noqa: E402
+from irqlab_test import Tap, execute, kvm_usable, tap_results  # noqa: E402
 
 PROG = "qemu-system-x86_64"
 # What kvm-unit-tests' x86 launcher puts before the kernel when -device ? lists pc-testdev and not pci-testdev.
@@ -24,7 +24,6 @@ RUNNER = ["--no-reboot", "-nodefaults", "-device", "pc-testdev",
           "-machine", "accel=kvm", "-kernel"]
 # The runner: the probe's log must show the kernel failed to load, nothing earlier.
 LOADED = re.compile(r"[Cc]ould not (load|open) kernel|error loading")
-RESULT = re.compile(r"^(not )?ok (\d+) - (.*?)( # SKIP .*)?$")
 
 REFUSED = [
     ["-M", "q35"], ["-machine", "q35,kernel-irqchip=split"], ["-machine", "vmport=on"],
@@ -56,24 +55,8 @@ CPU_FORMS = [
 ]
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-
-    def ok(self, cond, what, diag=""):
-        self.n += 1
-        print(f"{'' if cond else 'not '}ok {self.n} - {what}")
-        if not cond and diag:
-            print("".join(f"# {line}\n" for line in str(diag).rstrip("\n").splitlines()), end="")
-        return cond
-
-
-def verdicts(out):
-    return [(int(m[2]), not m[1], m[3]) for m in map(RESULT.match, out.splitlines()) if m]
-
-
 def failed(out):
-    return {name for _, good, name in verdicts(out) if not good}
+    return {name for _, good, name in tap_results(out) if not good}
 
 
 def discovery(tap, a):
@@ -164,7 +147,7 @@ def devices(tap, a, qemu, extra, label):
         return
     q_cmd = [qemu, "-accel", "tcg", "-display", "none"] + [x for x in cmd if x != "accel=kvm" and x != "-machine"]
     q_status, q_out, q_err = execute(q_cmd, 120)
-    tap.ok(q_status == i_status and verdicts(q_out) == verdicts(i_out),
+    tap.ok(q_status == i_status and tap_results(q_out) == tap_results(i_out),
            f"QEMU TCG{label}: the same status and verdicts", f"qemu {q_status}:\n{q_out}\n{q_err}")
 
 

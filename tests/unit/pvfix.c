@@ -124,6 +124,19 @@ uint8_t fix_selected(struct pvfix *fx, int suite, int test)
 	return td[test].selected;
 }
 
+void fix_start(struct pvfix *fx, enum report_format fmt, const struct fix_suite *suites, int n)
+{
+	fix_init(fx, fmt);
+	fix_hello(fx, suites, n);
+	fix_send(fx, PV_CMD_SUITE, 0, suites[0].name, NULL);
+}
+
+int fix_done(struct pvfix *fx, uint64_t exit)
+{
+	fix_send(fx, PV_CMD_DONE, exit, NULL, NULL);
+	return report_finish(&fx->report);
+}
+
 enum pv_action fix_test(struct pvfix *fx, int t, const char *name, enum pv_verdict v, const char *text)
 {
 	if (fix_send(fx, PV_CMD_TEST, (uint64_t)t, name, NULL) != PV_CONTINUE)

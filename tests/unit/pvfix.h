@@ -65,6 +65,12 @@ enum pv_action fix_hello(struct pvfix *fx, const struct fix_suite *suites, int n
 /* The `selected` byte the host wrote into the guest's table. */
 uint8_t fix_selected(struct pvfix *fx, int suite, int test);
 
+/* fix_init, HELLO with `suites`, then SUITE 0: the first of them begins. */
+void fix_start(struct pvfix *fx, enum report_format fmt, const struct fix_suite *suites, int n);
+
+/* DONE with the guest's exit status `exit`, then report_finish(): the run's exit status. */
+int fix_done(struct pvfix *fx, uint64_t exit);
+
 /* TEST t, then RESULT for it with verdict v; returns the RESULT's action. */
 enum pv_action fix_test(struct pvfix *fx, int t, const char *name, enum pv_verdict v, const char *text);
 

@@ -28,36 +28,35 @@ static void feed(struct gdb_rx *rx, const char *s, size_t n, char *events, size_
 	events[k] = '\0';
 }
 
+/* Feed the C string s; the events it causes (feed()'s letters) must be want. */
+static void feeds(struct gdb_rx *rx, const char *s, const char *want, const char *what)
+{
+	char ev[64];
+
+	feed(rx, s, strlen(s), ev, sizeof(ev));
+	is_str(ev, want, "%s", what);
+}
+
 static void test_framing(void)
 {
 	struct gdb_rx rx;
 	char ev[64], *big;
 
 	gdb_rx_init(&rx);
-	feed(&rx, "$g#67", 5, ev, sizeof(ev));
-	is_str(ev, "P", "a good packet");
+	feeds(&rx, "$g#67", "P", "a good packet");
 	is_str(rx.buf, "g", "its payload");
-	feed(&rx, "$g#68", 5, ev, sizeof(ev));
-	is_str(ev, "B", "wrong checksum");
-	feed(&rx, "$g#zz", 5, ev, sizeof(ev));
-	is_str(ev, "B", "checksum not hex (first digit)");
-	feed(&rx, "$g#6z", 5, ev, sizeof(ev));
-	is_str(ev, "B", "checksum not hex (second digit)");
-	feed(&rx, "+-\x03junk", 7, ev, sizeof(ev));
-	is_str(ev, "+-I", "ack, nak, Ctrl-C between packets; noise ignored");
-	feed(&rx, "$m0,4$g#67", 10, ev, sizeof(ev));
-	is_str(ev, "P", "a '$' restarts the packet");
+	feeds(&rx, "$g#68", "B", "wrong checksum");
+	feeds(&rx, "$g#zz", "B", "checksum not hex (first digit)");
+	feeds(&rx, "$g#6z", "B", "checksum not hex (second digit)");
+	feeds(&rx, "+-\x03junk", "+-I", "ack, nak, Ctrl-C between packets; noise ignored");
+	feeds(&rx, "$m0,4$g#67", "P", "a '$' restarts the packet");
 	is_str(rx.buf, "g", "only the second packet counts");
-	feed(&rx, "$\x03#03", 5, ev, sizeof(ev));
-	is_str(ev, "P", "0x03 inside a packet is data, not Ctrl-C");
-	feed(&rx, "$#00", 4, ev, sizeof(ev));
-	is_str(ev, "P", "the empty packet");
+	feeds(&rx, "$\x03#03", "P", "0x03 inside a packet is data, not Ctrl-C");
+	feeds(&rx, "$#00", "P", "the empty packet");
 	is_int((long)strlen(rx.buf), 0, "empty payload");
 	feed(&rx, "$", 1, ev, sizeof(ev));      /* unterminated, then a new one */
-	feed(&rx, "abc", 3, ev, sizeof(ev));
-	is_str(ev, "", "an unterminated packet is pending, not delivered");
-	feed(&rx, "$g#67", 5, ev, sizeof(ev));
-	is_str(ev, "P", "and the next '$' recovers");
+	feeds(&rx, "abc", "", "an unterminated packet is pending, not delivered");
+	feeds(&rx, "$g#67", "P", "and the next '$' recovers");
 
 	big = malloc(GDB_PKT_MAX + 16);
 	big[0] = '$';

@@ -91,8 +91,7 @@ static void test_selection(void)
 	is_int(fix_selected(&fx, 1, 0), 1, "selection: beta.three selected (suite pattern)");
 	fix_suite1(&fx, 0, "alpha", 1, "two", PV_PASS, NULL);
 	fix_suite1(&fx, 1, "beta", 0, "three", PV_PASS, NULL);
-	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
-	is_int(report_finish(&fx.report), 0, "selection: exit status 0");
+	is_int(fix_done(&fx, 0), 0, "selection: exit status 0");
 	is_str(fix_output(&fx),
 	       "KTAP version 1\n1..2\n"
 	       "  KTAP version 1\n  # Subtest: alpha\n  1..1\n  ok 1 two\nok 1 alpha\n"
@@ -213,8 +212,7 @@ static void test_metric_before_hello(void)
 	fix_hello(&fx, fix_std + 1, 1);
 	is_int(fx.report.nmetrics, 1, "METRIC before HELLO: still kept after HELLO");
 	fix_suite1(&fx, 0, "beta", 0, "three", PV_PASS, NULL);
-	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
-	is_int(report_finish(&fx.report), 0, "METRIC before HELLO: exit status 0");
+	is_int(fix_done(&fx, 0), 0, "METRIC before HELLO: exit status 0");
 	like_str(fix_output(&fx), "{\"suite\": \"\", \"test\": \"\", \"name\": \"boot_ms\", \"value\": 7, \"unit\": \"ms\"}",
 		 "METRIC before HELLO: in the JSON, outside any suite");
 	fix_free(&fx);
@@ -282,9 +280,7 @@ static void test_fault_abort(void)
 {
 	struct pv_msg *m;
 
-	fix_init(&fx, FMT_KTAP);
-	fix_hello(&fx, fix_std + 1, 1);
-	fix_send(&fx, PV_CMD_SUITE, 0, "beta", NULL);
+	fix_start(&fx, FMT_KTAP, fix_std + 1, 1);
 	fix_send(&fx, PV_CMD_TEST, 0, "three", NULL);
 	m = fix_msg(&fx, FIX_MSG, PV_CMD_FAULT, 13, NULL, "idt.c handler");
 	m->arg[1] = 0x18, m->arg[2] = 0x101234, m->arg[3] = 0xdead000, m->arg[4] = 0x7ff00;

@@ -41,14 +41,12 @@ static void test_exit_statuses(void)
 	fix_init(&fx, FMT_KTAP);
 	fix_hello(&fx, fix_std + 1, 1);
 	fix_suite1(&fx, 0, "beta", 0, "three", PV_PASS, NULL);
-	fix_send(&fx, PV_CMD_DONE, PV_EXIT_FAIL, NULL, NULL);
-	is_int(report_finish(&fx.report), 1, "exit status: all pass but the guest's DONE says 1 -> 1");
+	is_int(fix_done(&fx, PV_EXIT_FAIL), 1, "exit status: all pass but the guest's DONE says 1 -> 1");
 	fix_free(&fx);
 
 	fix_init(&fx, FMT_KTAP);
 	fix_hello(&fx, fix_std, 0);
-	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
-	is_int(report_finish(&fx.report), 0, "exit status: empty plan -> 0");
+	is_int(fix_done(&fx, 0), 0, "exit status: empty plan -> 0");
 	is_str(fix_output(&fx), "KTAP version 1\n1..0\n" TOT(0, 0, 0, 0, 0, 0), "empty plan: KTAP 1..0, zero totals");
 	fix_free(&fx);
 }
@@ -64,9 +62,7 @@ static void test_outcome_lines(void)
 	       "xfail is ok # XFAIL, skip is ok # SKIP, fail prints its diagnostic first");
 	fix_free(&fx);
 
-	fix_init(&fx, FMT_KTAP);
-	fix_hello(&fx, fix_std + 1, 1);
-	fix_send(&fx, PV_CMD_SUITE, 0, "beta", NULL);
+	fix_start(&fx, FMT_KTAP, fix_std + 1, 1);
 	fix_test(&fx, 0, "three", PV_SKIP, "line1\nline2\a");
 	is_str(fix_output(&fx), "KTAP version 1\n1..1\n" BETA "  ok 1 three # SKIP line1 line2?\n",
 	       "a multi-line skip reason stays on the result line");
@@ -78,8 +74,7 @@ static void test_not_run(void)
 	fix_init(&fx, FMT_KTAP);
 	fix_hello(&fx, fix_std, 2);
 	fix_suite1(&fx, 0, "alpha", 0, "one", PV_PASS, NULL);
-	fix_send(&fx, PV_CMD_DONE, 0, NULL, NULL);
-	is_int(report_finish(&fx.report), 1, "selected tests never run: exit status 1");
+	is_int(fix_done(&fx, 0), 1, "selected tests never run: exit status 1");
 	is_str(fix_output(&fx),
 	       HDR ALPHA "  ok 1 one\n  not ok 2 two # ERROR not run: the guest did not run this test\n"
 	       "not ok 1 alpha\n"
@@ -90,9 +85,7 @@ static void test_not_run(void)
 
 static void test_crash_mid_test(void)
 {
-	fix_init(&fx, FMT_KTAP);
-	fix_hello(&fx, fix_std, 2);
-	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+	fix_start(&fx, FMT_KTAP, fix_std, 2);
 	fix_send(&fx, PV_CMD_TEST, 0, "one", NULL);
 	report_crash(&fx.report, OUT_ERROR, TF, REGS);
 	ok(report_ended(&fx.report), "crash: report_ended");
@@ -125,9 +118,7 @@ static void test_crash_before_hello(void)
 
 static void test_timeout_and_between(void)
 {
-	fix_init(&fx, FMT_KTAP);
-	fix_hello(&fx, fix_std + 1, 1);
-	fix_send(&fx, PV_CMD_SUITE, 0, "beta", NULL);
+	fix_start(&fx, FMT_KTAP, fix_std + 1, 1);
 	fix_send(&fx, PV_CMD_TEST, 0, "three", NULL);
 	report_crash(&fx.report, OUT_TIMEOUT, TO, NULL);
 	is_int(report_finish(&fx.report), 3, "timeout mid-test: exit status 3");
@@ -135,9 +126,7 @@ static void test_timeout_and_between(void)
 	       "timeout mid-test: # TIMEOUT on the running test");
 	fix_free(&fx);
 
-	fix_init(&fx, FMT_KTAP);
-	fix_hello(&fx, fix_std, 2);
-	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+	fix_start(&fx, FMT_KTAP, fix_std, 2);
 	fix_test(&fx, 0, "one", PV_PASS, NULL);
 	fix_test(&fx, 1, "two", PV_PASS, NULL);
 	fix_send(&fx, PV_CMD_SUITE_END, 0, NULL, NULL);
@@ -181,9 +170,7 @@ static void test_json_mode(void)
 /* SIGINT/SIGTERM/SIGHUP (report_interrupted): a crash-like end, exit 128 + signal. */
 static void test_interrupted(void)
 {
-	fix_init(&fx, FMT_KTAP);
-	fix_hello(&fx, fix_std, 2);
-	fix_send(&fx, PV_CMD_SUITE, 0, "alpha", NULL);
+	fix_start(&fx, FMT_KTAP, fix_std, 2);
 	fix_test(&fx, 0, "one", PV_PASS, NULL);
 	fix_send(&fx, PV_CMD_TEST, 1, "two", NULL);
 	report_interrupted(&fx.report, SIGTERM);
@@ -236,8 +223,7 @@ static void test_expectations(void)
 	fix_test(&fx, 1, "two", PV_PASS, NULL);
 	fix_send(&fx, PV_CMD_SUITE_END, 0, NULL, NULL);
 	fix_suite1(&fx, 1, "beta", 0, "three", PV_PASS, NULL);
-	fix_send(&fx, PV_CMD_DONE, PV_EXIT_FAIL, NULL, NULL);
-	is_int(report_finish(&fx.report), 1, "expectations: an unexpected pass fails the run");
+	is_int(fix_done(&fx, PV_EXIT_FAIL), 1, "expectations: an unexpected pass fails the run");
 	like_str(fix_output(&fx), "  # expected 1, got 7\n  ok 1 one # XFAIL " KNOWN "one is known broken\n",
 		 "the recorded failure text -> XFAIL with the recorded reason");
 	like_str(fix_output(&fx), "  # unexpected pass: the defect recorded in t.expect for test/sig did not show: "
