@@ -62,36 +62,40 @@ uint64_t offcpu_between(const struct offcpu *a, const struct offcpu *b);
 uint64_t offcpu_queued_ns(void);
 
 /*
- * Timer lateness net of the time this vCPU could not run (timer_late.c, docs/verdicts.md rule
- * 2). The caller's handler stamps stamp[*count] with the TSC (while *count < nstamps), then
- * bumps *count. timed_start() before arming (t0; `due_us` later the last awaited interrupt is
- * due); timed_wait() spins until *count >= target, each iteration one mark (its VM exit is
- * where pending interrupts are injected), and sums in `lost` the host-measured
- * off-CPU time between consecutive marks, each step's share capped by how much of its TSC span
- * lies between `due` and the awaited interrupt's stamp; the first step, which holds the arming,
- * counts in full and moves `due` (unless due_fixed). timed_end() once stopped takes the
- * host's off-CPU measure over the whole wait. timed_late() of `ns` from t0 to the interrupt
- * prints the figures with the caller's bound and returns ns less `off` = min(lost, whole-wait
- * off-CPU): nothing is subtracted without the host's measure (QEMU).
+ * Timer lateness that the wait loop's own pace and a descheduled vCPU cannot inflate (timer_late.c,
+ * docs/verdicts.md rule 2). The caller's handler stamps stamp[*count] with the TSC (while *count
+ * < nstamps), then bumps *count. timed_start() before arming (t0; `due_us` later the last awaited
+ * interrupt is due); timed_wait() spins until *count >= target, each iteration one mark: a VM
+ * exit, at whose entry KVM injects whatever is pending (docs/kvm-pvm.md). An exit after which
+ * the interrupt had not come proves the timer had not fired by then, whether or not the vCPU was
+ * running meanwhile: `quiet`, the last such exit, is the measure. Off-CPU time is taken off only
+ * where it can move that: between t0 and the arming of a relative timer (the first step), and,
+ * for a periodic timer, wherever it let ticks coalesce. timed_end() takes the host's off-CPU
+ * measure over the whole wait, for the record. timed_late() prints the figures with the
+ * caller's bound and returns the ns from t0 to `quiet` less `off`. Without irqlab's marks (QEMU)
+ * `quiet` is the interrupt's own stamp and nothing is taken off.
  */
+enum timed_kind {
+	TIMED_ONESHOT,                  /* relative: a late arming delays it */
+	TIMED_PERIODIC,                 /* relative, and ticks coalesce while the vCPU is away */
+	TIMED_DEADLINE,                 /* an absolute TSC deadline */
+};
 struct timed {
 	volatile uint32_t *count;       /* interrupts taken */
 	volatile uint64_t *stamp;       /* their TSC stamps, nstamps of them */
 	uint32_t nstamps;
+	enum timed_kind kind;
 	uint64_t t0, due;               /* TSC: armed, and when the last expected interrupt is due */
-	bool due_fixed;                 /* set after timed_start(): `due` is a TSC deadline, which a
-					 * late arming does not move */
-	uint64_t lost;                  /* ns: off CPU between `due` and the awaited interrupt */
+	uint64_t quiet;                 /* TSC: the last exit after which it had not come (>= t0) */
+	uint64_t off;                   /* ns: off CPU where it can delay the interrupt */
 	uint64_t host_off, host_queued; /* ns: the host's off-CPU and run-queue time over the wait */
-	uint64_t off;                   /* ns: what timed_late() subtracted */
 	struct offcpu mark;             /* before t0 */
 };
-void timed_start(struct timed *t, volatile uint32_t *count, volatile uint64_t *stamp,
-		 uint32_t nstamps, uint64_t due_us);
+void timed_start(struct timed *t, enum timed_kind kind, volatile uint32_t *count,
+		 volatile uint64_t *stamp, uint32_t nstamps, uint64_t due_us);
 bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us);
 void timed_end(struct timed *t);
 uint64_t timed_late(struct timed *t, const char *what, uint64_t ns, uint64_t bound_ns);
-
 
 /*
  * The ACPI PM timer (PORT_ACPI_PM_TMR: irqlab's, from the host's CLOCK_MONOTONIC) read between

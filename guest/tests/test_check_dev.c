@@ -117,9 +117,9 @@ static void timer_irq(struct frame *f)
 }
 
 /*
- * The i-th one-shot: false (a failed check) if it was early or never came, else *late is its
- * lateness in ns net of the time the vCPU could not run while arming or after it was due
- * (timed_late(), timer.h; nothing is subtracted without irqlab's measure).
+ * The i-th one-shot: false (a failed check) if it was early or never came, else *late is how
+ * far past its due time, in ns, an exit still had not delivered it, net of the time the vCPU
+ * could not run while arming (timed_late(), timer.h; without irqlab its stamp, nothing taken off).
  */
 static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
 		    struct timed *t, int64_t *late)
@@ -128,7 +128,7 @@ static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
 	uint32_t n = hits;
 	char what[24];
 
-	timed_start(t, &hits, stamp, ONESHOTS, ONESHOT_US);
+	timed_start(t, TIMED_ONESHOT, &hits, stamp, ONESHOTS, ONESHOT_US);
 	apic_write(APIC_TMICT, count);
 	if (!check(timed_wait(t, n + 1, ONESHOT_US + WAIT_US), "one-shot of %u ticks: no "
 		   "interrupt within %u us", count, ONESHOT_US + WAIT_US))
@@ -144,8 +144,8 @@ static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
 }
 
 /* Never early (strict: t0 is read before arming, the bound uses the fastest rate the TSC
- * calibration allows), and late by less than LATE_BOUND_US each time once the time the vCPU
- * could not run after the interrupt was due is taken off (docs/verdicts.md, rule 2). */
+ * calibration allows), and not late by LATE_BOUND_US at any exit that had not delivered it, net
+ * of the time the vCPU could not run while arming (docs/verdicts.md, rule 2). */
 void check_timer_1ms(void)
 {
 	uint64_t khz, khz_max;
@@ -172,12 +172,12 @@ void check_timer_1ms(void)
 	}
 	apic_write(APIC_LVTT, APIC_LVT_MASKED);
 	idt_set_handler(TIMER_VEC, NULL);
-	check(worst <= LATE_BOUND_US * 1000ll, "1 ms one-shot (%u ticks at %lu kHz) fired up to "
-	      "%ld us late net of %lu us the vCPU was not running (while arming or after it was "
-	      "due: %lu us; host: %lu us off CPU), bound %u us", count, khz, worst / 1000, w.off / 1000,
-	      w.lost / 1000, w.host_off / 1000, LATE_BOUND_US);
+	check(worst <= LATE_BOUND_US * 1000ll, "1 ms one-shot (%u ticks at %lu kHz): not fired by "
+	      "an exit up to %ld us after it was due, net of %lu us the vCPU was not running while "
+	      "arming (host: %lu us off CPU); bound %u us", count, khz, worst / 1000, w.off / 1000,
+	      w.host_off / 1000, LATE_BOUND_US);
 	pv_print("APIC timer %lu kHz (TSC-calibrated, at most %lu kHz); %u one-shots of 1 ms, "
-		 "worst %ld ns late net of the time the vCPU was not running", khz, khz_max,
+		 "worst %ld ns past due at an exit that had not delivered it", khz, khz_max,
 		 ONESHOTS, worst);
 	pv_metric("timer_1ms_worst_late", worst, "ns");
 }
