@@ -100,7 +100,7 @@ struct gdb_stub {
 	pthread_cond_t park_cond;   /* vCPUs wait here while stopped */
 	pthread_cond_t parked_cond; /* the server waits here for them to park */
 	bool stopped;               /* all-stop: every vCPU parks */
-	bool detached;              /* gdb left: no breakpoints, no stops */
+	bool detached;              /* gdb left: no breakpoints, no stops (written atomically) */
 	bool running;               /* gdb waits for a stop reply */
 	int stop_cpu, stop_sig;
 	bool stop_hw;               /* the stop was a breakpoint hit */

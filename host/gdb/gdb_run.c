@@ -128,7 +128,7 @@ void gdb_resume(struct gdb_stub *st, int step_cpu)
 void gdb_detach(struct gdb_stub *st)
 {
 	pthread_mutex_lock(&st->lock);
-	st->detached = true;
+	__atomic_store_n(&st->detached, true, __ATOMIC_RELEASE);   /* gdb_vcpu_exit() reads it unlocked */
 	st->gen++;
 	pthread_mutex_unlock(&st->lock);
 	gdb_resume(st, -1);
@@ -232,7 +232,7 @@ bool gdb_vcpu_exit(struct gdb_stub *st, struct vcpu *v, int r)
 	uint32_t reason = v->run->exit_reason;
 	bool mine = r == 0 && reason == KVM_EXIT_DEBUG;
 
-	if (r < 0 || st->detached)
+	if (r < 0 || __atomic_load_n(&st->detached, __ATOMIC_ACQUIRE))
 		return mine;
 	pthread_mutex_lock(&st->lock);
 	if (mine) {

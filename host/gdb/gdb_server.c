@@ -111,7 +111,7 @@ static void attach(struct gdb_stub *st)
 	st->noack = false;
 	pthread_mutex_lock(&st->lock);
 	if (st->detached) {
-		st->detached = false;
+		__atomic_store_n(&st->detached, false, __ATOMIC_RELEASE);
 		st->gen++;
 		gdb_stop_all(st, -1, 5, false);   /* '?' waits for them to park */
 	}
