@@ -61,7 +61,7 @@ struct opts {
 	bool qemu;                /* irqlab-qemu: only the devices its -device options name */
 	bool pc_testdev, debug_exit; /* irqlab-qemu -device pc-testdev, isa-debug-exit */
 	struct cpuid_edits cpuid_edits; /* irqlab-qemu -cpu MODEL,+feat,-feat */
-	const char *trace;        /* --trace FILE: Chrome trace-event JSON (host/report/trace.c) */
+	const char *trace;        /* --trace FILE: Chrome trace-event JSON (host/report/trace.h) */
 	int progress;             /* enum progress_mode: --progress, --quiet, else by isatty(2) */
 };
 

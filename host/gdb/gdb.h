@@ -5,9 +5,11 @@
  *
  * What the rest of the launcher sees: launch.c starts the stub before the vCPUs run and ends it
  * with the exit status; vcpu.c calls gdb_vcpu_enter() before each KVM_RUN and gdb_vcpu_exit()
- * after it. The files behind it: gdb_server.c (socket, packet framing, the server thread),
- * gdb_cmds.c (one handler per packet), gdb_run.c (all-stop: parking and kicking vCPUs, guest
- * debug registers), gdb_regs.c (register layout, target.xml), gdb_mem.c (guest page walk).
+ * after it. The files behind it, from the top: gdb_server.c (socket, the server thread),
+ * gdb_cmds.c (one case per packet) with gdb_cmds_regmem.c (registers, memory), gdb_cmds_run.c
+ * (stops, breakpoints, resuming) and gdb_cmds_query.c (target.xml, threads, monitor);
+ * gdb_run.c (all-stop: parking and kicking vCPUs, guest debug registers), gdb_regs.c (register
+ * layout, target.xml), gdb_mem.c (guest page walk), gdb_packet.c (packet framing, hex).
  */
 #ifndef IRQLAB_HOST_GDB_H
 #define IRQLAB_HOST_GDB_H

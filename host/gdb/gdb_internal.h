@@ -12,7 +12,7 @@
 
 #include "mem.h"
 
-/* ---- gdb_server.c: packet framing ($data#cs, acks, Ctrl-C) ---- */
+/* ---- gdb_packet.c: packet framing ($data#cs, acks, Ctrl-C) and hex ---- */
 #define GDB_PKT_MAX 4096       /* we advertise PacketSize=0x1000; a longer packet is dropped */
 
 enum gdb_rx_event {
@@ -42,6 +42,8 @@ int gdb_parse_hex(const char **p, uint64_t *out);
 /* Decode exactly `n` bytes from 2n hex digits; -EINVAL on a non-hex digit or short input. */
 int gdb_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t n);
 void gdb_hex_encode(const uint8_t *in, size_t n, char *out); /* 2n chars + NUL */
+/* "ADDR,LEN" at *p (advanced past it); -EINVAL if either number is missing. */
+int gdb_parse_addr_len(const char **p, uint64_t *addr, uint64_t *len);
 
 /* ---- gdb_regs.c: the register layout gdb is told about (target.xml) ---- */
 /* Chosen when gdb reads target.xml, from the vCPU's mode then: long mode, protected mode, real
@@ -73,7 +75,7 @@ int gdb_translate(const struct guest_mem *mem, const struct kvm_sregs *s, uint64
 long gdb_mem_read(const struct guest_mem *mem, const struct kvm_sregs *s, uint64_t va, void *buf, size_t len);
 long gdb_mem_write(const struct guest_mem *mem, const struct kvm_sregs *s, uint64_t va, const void *buf, size_t len);
 
-/* ---- gdb_run.c / gdb_cmds.c: the stub ---- */
+/* ---- the stub: its state, and what its files offer each other ---- */
 #define GDB_NBP 4              /* DR0-DR3: every breakpoint, Z0 and Z1 alike */
 
 enum gdb_act { GDB_ACT_CONT, GDB_ACT_STEP, GDB_ACT_STEPOVER };
@@ -98,7 +100,7 @@ struct gdb_stub {
 	pthread_cond_t park_cond;   /* vCPUs wait here while stopped */
 	pthread_cond_t parked_cond; /* the server waits here for them to park */
 	bool stopped;               /* all-stop: every vCPU parks */
-	bool detached;              /* gdb left: no breakpoints, no stops */
+	bool detached;              /* gdb left: no breakpoints, no stops (written atomically) */
 	bool running;               /* gdb waits for a stop reply */
 	int stop_cpu, stop_sig;
 	bool stop_hw;               /* the stop was a breakpoint hit */
@@ -115,23 +117,52 @@ struct gdb_stub {
 	char *last;                 /* the last packet sent (for '-') */
 };
 
-/* gdb_server.c */
-int gdb_send(struct gdb_stub *st, const char *payload);
-void gdb_wake(struct gdb_stub *st);
+/* gdb_packet.c: sending, on the server thread. */
+int gdb_send(struct gdb_stub *st, const char *payload);  /* frame and send one packet: 0 or -EPIPE */
+/* A packet's answer: a broken connection shows as the server's next read failing. */
+void gdb_reply(struct gdb_stub *st, const char *payload);
+void gdb_reply_error(struct gdb_stub *st, int code);     /* "Ecode" */
+void gdb_ack(struct gdb_stub *st, bool good);             /* '+' or '-', unless in no-ack mode */
+void gdb_resend(struct gdb_stub *st);                     /* the last packet again, for a '-' */
 
-/* gdb_cmds.c: handle one packet (NUL-terminated). */
-void gdb_handle_packet(struct gdb_stub *st, char *pkt);
-void gdb_send_stop_reply(struct gdb_stub *st);
-
-/* gdb_run.c: server side of all-stop */
+/* gdb_run.c: all-stop, for the server and the packet handlers */
+void gdb_wake(struct gdb_stub *st);                                  /* the server: look again */
 void gdb_stop_all(struct gdb_stub *st, int cpu, int sig, bool hw); /* lock held */
 void gdb_wait_parked(struct gdb_stub *st);                           /* lock held */
 void gdb_resume(struct gdb_stub *st, int step_cpu);                  /* -1: continue all */
+void gdb_detach(struct gdb_stub *st);       /* gdb left: no breakpoints, no stops, all resume */
 int gdb_get_state(struct gdb_stub *st, int cpu, struct gdb_cpu_state *out);
 int gdb_put_state(struct gdb_stub *st, int cpu, const struct gdb_cpu_state *in);
 void gdb_update_listed(struct gdb_stub *st);
+int gdb_tid(int cpu);                                                /* vCPU -> gdb thread id */
+/* "-1", "0" (any) or a hex thread id -> vCPU index, -1 for any/all, -2 if malformed/unknown. */
+int gdb_parse_tid(struct gdb_stub *st, const char *p);
 bool gdb_run_stopping(struct gdb_stub *st);
 void gdb_kill(struct gdb_stub *st);
 void gdb_interrupt(struct gdb_stub *st);                             /* Ctrl-C */
+
+/* gdb_cmds.c: handle one packet (NUL-terminated). */
+void gdb_handle_packet(struct gdb_stub *st, char *pkt);
+
+/* gdb_cmds_regmem.c: g, G, p, P, m, M on the vCPU Hg chose (st->g_cpu). */
+void gdb_cmd_regs_read(struct gdb_stub *st);
+void gdb_cmd_regs_write(struct gdb_stub *st, const char *hex);
+void gdb_cmd_reg_read(struct gdb_stub *st, const char *args);
+void gdb_cmd_reg_write(struct gdb_stub *st, const char *args);
+void gdb_cmd_mem_read(struct gdb_stub *st, const char *args);
+void gdb_cmd_mem_write(struct gdb_stub *st, const char *args);
+
+/* gdb_cmds_run.c: stops, breakpoints, continue and step. */
+void gdb_send_stop_reply(struct gdb_stub *st);
+void gdb_cmd_stop_reason(struct gdb_stub *st);                  /* '?' */
+void gdb_cmd_break(struct gdb_stub *st, const char *pkt);       /* Z, z */
+void gdb_cmd_resume(struct gdb_stub *st, char what, int cpu);   /* c, C, s, S; cpu -1: Hg's */
+void gdb_cmd_vcont(struct gdb_stub *st, char *args);
+
+/* gdb_cmds_query.c */
+void gdb_cmd_xfer_features(struct gdb_stub *st, const char *args);  /* qXfer:features:read: */
+void gdb_cmd_threads(struct gdb_stub *st);                          /* qfThreadInfo */
+void gdb_cmd_extra_info(struct gdb_stub *st, const char *args);     /* qThreadExtraInfo, */
+void gdb_cmd_rcmd(struct gdb_stub *st, const char *hex);            /* qRcmd, */
 
 #endif

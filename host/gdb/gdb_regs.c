@@ -34,7 +34,14 @@ enum { F_CORE, F_SSE, F_SEG, F_CTL };
 static const char *const features[] = { "org.gnu.gdb.i386.core", "org.gnu.gdb.i386.sse",
 					"org.gnu.gdb.i386.segments", "org.irqlab.x86.control" };
 
-#define X87(t) \
+/* The rows both layouts share, in gdb's order after the instruction pointer: eflags and the
+ * segment selectors, the x87 registers, SSE's first eight and mxcsr. */
+#define FLAGS_SEGMENTS \
+	{ "eflags", 32, "int32", NULL, S_RFLAGS, F_CORE }, \
+	{ "cs", 32, "int32", NULL, S_CS, F_CORE }, { "ss", 32, "int32", NULL, S_SS, F_CORE }, \
+	{ "ds", 32, "int32", NULL, S_DS, F_CORE }, { "es", 32, "int32", NULL, S_ES, F_CORE }, \
+	{ "fs", 32, "int32", NULL, S_FS, F_CORE }, { "gs", 32, "int32", NULL, S_GS, F_CORE }
+#define X87 \
 	{ "st0", 80, "i387_ext", NULL, S_ZERO, F_CORE }, { "st1", 80, "i387_ext", NULL, S_ZERO, F_CORE }, \
 	{ "st2", 80, "i387_ext", NULL, S_ZERO, F_CORE }, { "st3", 80, "i387_ext", NULL, S_ZERO, F_CORE }, \
 	{ "st4", 80, "i387_ext", NULL, S_ZERO, F_CORE }, { "st5", 80, "i387_ext", NULL, S_ZERO, F_CORE }, \
@@ -44,6 +51,8 @@ static const char *const features[] = { "org.gnu.gdb.i386.core", "org.gnu.gdb.i3
 	{ "fioff", 32, "int", "float", S_ZERO, F_CORE }, { "foseg", 32, "int", "float", S_ZERO, F_CORE }, \
 	{ "fooff", 32, "int", "float", S_ZERO, F_CORE }, { "fop", 32, "int", "float", S_ZERO, F_CORE }
 #define XMM(n) { "xmm" #n, 128, "vec128", "vector", S_ZERO, F_SSE }
+#define XMM0_7 XMM(0), XMM(1), XMM(2), XMM(3), XMM(4), XMM(5), XMM(6), XMM(7)
+#define MXCSR { "mxcsr", 32, "int", "vector", S_MXCSR, F_SSE }
 #define CTL(w) \
 	{ "cr0", w, "int", "system", S_CR0, F_CTL }, { "cr2", w, "int", "system", S_CR2, F_CTL }, \
 	{ "cr3", w, "int", "system", S_CR3, F_CTL }, { "cr4", w, "int", "system", S_CR4, F_CTL }, \
@@ -58,14 +67,9 @@ static const struct reg amd64[] = {
 	{ "r10", 64, "int64", NULL, S_R10, F_CORE }, { "r11", 64, "int64", NULL, S_R11, F_CORE },
 	{ "r12", 64, "int64", NULL, S_R12, F_CORE }, { "r13", 64, "int64", NULL, S_R13, F_CORE },
 	{ "r14", 64, "int64", NULL, S_R14, F_CORE }, { "r15", 64, "int64", NULL, S_R15, F_CORE },
-	{ "rip", 64, "code_ptr", NULL, S_RIP, F_CORE }, { "eflags", 32, "int32", NULL, S_RFLAGS, F_CORE },
-	{ "cs", 32, "int32", NULL, S_CS, F_CORE }, { "ss", 32, "int32", NULL, S_SS, F_CORE },
-	{ "ds", 32, "int32", NULL, S_DS, F_CORE }, { "es", 32, "int32", NULL, S_ES, F_CORE },
-	{ "fs", 32, "int32", NULL, S_FS, F_CORE }, { "gs", 32, "int32", NULL, S_GS, F_CORE },
-	X87(0),
-	XMM(0), XMM(1), XMM(2), XMM(3), XMM(4), XMM(5), XMM(6), XMM(7),
-	XMM(8), XMM(9), XMM(10), XMM(11), XMM(12), XMM(13), XMM(14), XMM(15),
-	{ "mxcsr", 32, "int", "vector", S_MXCSR, F_SSE },
+	{ "rip", 64, "code_ptr", NULL, S_RIP, F_CORE },
+	FLAGS_SEGMENTS, X87,
+	XMM0_7, XMM(8), XMM(9), XMM(10), XMM(11), XMM(12), XMM(13), XMM(14), XMM(15), MXCSR,
 	{ "fs_base", 64, "int", NULL, S_FSBASE, F_SEG }, { "gs_base", 64, "int", NULL, S_GSBASE, F_SEG },
 	CTL(64),
 };
@@ -75,13 +79,9 @@ static const struct reg i386[] = {
 	{ "edx", 32, "int32", NULL, S_RDX, F_CORE }, { "ebx", 32, "int32", NULL, S_RBX, F_CORE },
 	{ "esp", 32, "data_ptr", NULL, S_RSP, F_CORE }, { "ebp", 32, "data_ptr", NULL, S_RBP, F_CORE },
 	{ "esi", 32, "int32", NULL, S_RSI, F_CORE }, { "edi", 32, "int32", NULL, S_RDI, F_CORE },
-	{ "eip", 32, "code_ptr", NULL, S_RIP, F_CORE }, { "eflags", 32, "int32", NULL, S_RFLAGS, F_CORE },
-	{ "cs", 32, "int32", NULL, S_CS, F_CORE }, { "ss", 32, "int32", NULL, S_SS, F_CORE },
-	{ "ds", 32, "int32", NULL, S_DS, F_CORE }, { "es", 32, "int32", NULL, S_ES, F_CORE },
-	{ "fs", 32, "int32", NULL, S_FS, F_CORE }, { "gs", 32, "int32", NULL, S_GS, F_CORE },
-	X87(0),
-	XMM(0), XMM(1), XMM(2), XMM(3), XMM(4), XMM(5), XMM(6), XMM(7),
-	{ "mxcsr", 32, "int", "vector", S_MXCSR, F_SSE },
+	{ "eip", 32, "code_ptr", NULL, S_RIP, F_CORE },
+	FLAGS_SEGMENTS, X87,
+	XMM0_7, MXCSR,
 	CTL(32),
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <x86/msr.h>
 
@@ -44,6 +45,16 @@ static bool vcpu_stopping(struct vcpu *v)
 	struct run_ctl *ctl = __atomic_load_n(&v->th.ctl, __ATOMIC_ACQUIRE);
 
 	return ctl && run_stopping(ctl);
+}
+
+/* The server thread polls wake[0]: a stop to report, or the end of the run. */
+void gdb_wake(struct gdb_stub *st)
+{
+	char c = 1;
+
+	if (write(st->wake[1], &c, 1) < 0) {
+		/* the pipe is full: the server is awake anyway */
+	}
 }
 
 /* Lock held. Claim the stop for `cpu` (-1: Ctrl-C, report the current thread) and kick the rest. */
@@ -112,6 +123,15 @@ void gdb_resume(struct gdb_stub *st, int step_cpu)
 	st->stop_cpu = step_cpu;
 	pthread_cond_broadcast(&st->park_cond);
 	pthread_mutex_unlock(&st->lock);
+}
+
+void gdb_detach(struct gdb_stub *st)
+{
+	pthread_mutex_lock(&st->lock);
+	__atomic_store_n(&st->detached, true, __ATOMIC_RELEASE);   /* gdb_vcpu_exit() reads it unlocked */
+	st->gen++;
+	pthread_mutex_unlock(&st->lock);
+	gdb_resume(st, -1);
 }
 
 /* Lock held (vCPU thread): may this vCPU run now? */
@@ -212,7 +232,7 @@ bool gdb_vcpu_exit(struct gdb_stub *st, struct vcpu *v, int r)
 	uint32_t reason = v->run->exit_reason;
 	bool mine = r == 0 && reason == KVM_EXIT_DEBUG;
 
-	if (r < 0 || st->detached)
+	if (r < 0 || __atomic_load_n(&st->detached, __ATOMIC_ACQUIRE))
 		return mine;
 	pthread_mutex_lock(&st->lock);
 	if (mine) {
@@ -266,6 +286,22 @@ void gdb_update_listed(struct gdb_stub *st)
 		    mp.mp_state != KVM_MP_STATE_UNINITIALIZED)
 			st->vc[i].listed = true;
 	}
+}
+
+int gdb_tid(int cpu)
+{
+	return cpu + 1;                 /* gdb thread ids are positive: vCPU N is thread N+1 */
+}
+
+int gdb_parse_tid(struct gdb_stub *st, const char *p)
+{
+	uint64_t t;
+
+	if (!strcmp(p, "-1") || !strcmp(p, "0"))
+		return -1;
+	if (gdb_parse_hex(&p, &t) < 0 || *p || t == 0 || t > (uint64_t)st->ncpus || !st->vc[t - 1].listed)
+		return -2;
+	return (int)t - 1;
 }
 
 /* Ctrl-C: stop every vCPU; during a step that does not end (a HLT, an AP waiting for INIT), stop

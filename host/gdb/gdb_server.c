@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The GDB stub's transport: the listening socket, packet framing ($data#cs, '+'/'-' acks,
- * no-ack mode, Ctrl-C as a bare 0x03) and the server thread that reads gdb's packets and
- * waits for stops (gdb.h). Everything read from the socket is bounded by GDB_PKT_MAX. */
+/* The GDB stub's server (gdb.h): the listening socket, one connection at a time, and the
+ * server thread that reads gdb's bytes (framed by gdb_packet.c, handled by gdb_cmds.c) and
+ * reports stops once every vCPU is parked (gdb_run.c wakes it). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,111 +18,6 @@
 #include "gdb_internal.h"
 #include "vcpu.h"
 #include "vm.h"
-
-void gdb_rx_init(struct gdb_rx *rx)
-{
-	memset(rx, 0, sizeof(*rx));
-}
-
-int gdb_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int gdb_parse_hex(const char **p, uint64_t *out)
-{
-	uint64_t v = 0;
-	int n = 0;
-
-	while (gdb_hexval((unsigned char)**p) >= 0) {
-		if (++n > 16)
-			return -EINVAL;
-		v = v << 4 | (uint64_t)gdb_hexval((unsigned char)**p);
-		(*p)++;
-	}
-	if (!n)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-int gdb_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t n)
-{
-	if (hexlen < 2 * n)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		int hi = gdb_hexval((unsigned char)hex[2 * i]), lo = gdb_hexval((unsigned char)hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
-void gdb_hex_encode(const uint8_t *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-/* One byte of gdb's stream. A '$' always starts a new packet (a lost '#' cannot wedge us). */
-enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t c)
-{
-	int h;
-
-	if (c == '$') {
-		rx->state = 1;
-		rx->len = 0;
-		rx->sum = 0;
-		rx->overflow = false;
-		return GDB_RX_NONE;
-	}
-	switch (rx->state) {
-	case 0:
-		if (c == 0x03)
-			return GDB_RX_INTERRUPT;
-		if (c == '+')
-			return GDB_RX_ACK;
-		if (c == '-')
-			return GDB_RX_NAK;
-		return GDB_RX_NONE;            /* noise between packets */
-	case 1:
-		if (c == '#') {
-			rx->state = 2;
-			return GDB_RX_NONE;
-		}
-		rx->sum = (uint8_t)(rx->sum + c);
-		if (rx->len < GDB_PKT_MAX)
-			rx->buf[rx->len++] = (char)c;
-		else
-			rx->overflow = true;
-		return GDB_RX_NONE;
-	case 2:
-		h = gdb_hexval(c);
-		rx->cs = (uint8_t)(h < 0 ? 0 : h << 4);
-		rx->state = h < 0 ? 0 : 3;
-		return h < 0 ? GDB_RX_BAD : GDB_RX_NONE;
-	default:
-		h = gdb_hexval(c);
-		rx->state = 0;
-		if (h < 0 || rx->overflow || (uint8_t)(rx->cs | h) != rx->sum)
-			return GDB_RX_BAD;
-		rx->buf[rx->len] = '\0';
-		return GDB_RX_PACKET;
-	}
-}
 
 int gdb_parse_addr(const char *spec, char *host, size_t hostlen, int *port, struct reason *why)
 {
@@ -148,49 +43,6 @@ int gdb_parse_addr(const char *spec, char *host, size_t hostlen, int *port, stru
 	return 0;
 }
 
-void gdb_wake(struct gdb_stub *st)
-{
-	char c = 1;
-
-	if (write(st->wake[1], &c, 1) < 0) {
-		/* the pipe is full: the server is awake anyway */
-	}
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -EPIPE;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Frame and send one packet. Server thread only. */
-int gdb_send(struct gdb_stub *st, const char *payload)
-{
-	size_t n = strlen(payload);
-	char *pkt = malloc(n + 5);
-	uint8_t sum = 0;
-
-	if (!pkt || st->fd < 0) {
-		free(pkt);
-		return -EPIPE;
-	}
-	for (size_t i = 0; i < n; i++)
-		sum = (uint8_t)(sum + (uint8_t)payload[i]);
-	sprintf(pkt, "$%s#%02x", payload, sum);
-	free(st->last);
-	st->last = pkt;
-	return write_all(st->fd, pkt, n + 4);
-}
-
 static void drop_client(struct gdb_stub *st)
 {
 	if (st->fd >= 0)
@@ -202,11 +54,7 @@ static void drop_client(struct gdb_stub *st)
 static void client_gone(struct gdb_stub *st)
 {
 	drop_client(st);
-	pthread_mutex_lock(&st->lock);
-	st->detached = true;
-	st->gen++;
-	pthread_mutex_unlock(&st->lock);
-	gdb_resume(st, -1);
+	gdb_detach(st);
 }
 
 /* Bytes from gdb: acks, packets, Ctrl-C. */
@@ -218,19 +66,16 @@ static void on_input(struct gdb_stub *st, const uint8_t *buf, size_t n)
 		case GDB_RX_ACK:
 			break;
 		case GDB_RX_NAK:
-			if (st->last && !st->noack)
-				write_all(st->fd, st->last, strlen(st->last));
+			gdb_resend(st);
 			break;
 		case GDB_RX_BAD:
-			if (!st->noack)
-				write_all(st->fd, "-", 1);
+			gdb_ack(st, false);
 			break;
 		case GDB_RX_INTERRUPT:
 			gdb_interrupt(st);
 			break;
 		case GDB_RX_PACKET:
-			if (!st->noack)
-				write_all(st->fd, "+", 1);
+			gdb_ack(st, true);
 			if (!st->running)             /* all-stop: nothing but Ctrl-C while it runs */
 				gdb_handle_packet(st, st->rx.buf);
 			break;
@@ -266,7 +111,7 @@ static void attach(struct gdb_stub *st)
 	st->noack = false;
 	pthread_mutex_lock(&st->lock);
 	if (st->detached) {
-		st->detached = false;
+		__atomic_store_n(&st->detached, false, __ATOMIC_RELEASE);
 		st->gen++;
 		gdb_stop_all(st, -1, 5, false);   /* '?' waits for them to park */
 	}

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One launch, start to finish: image, VM, guest state, devices, run, status.
- * Two kinds of image: irqlab's own ELF64 guests (entered in long mode, KTAP from the port
- * protocol) and multiboot v1 kernels (entered as QEMU -kernel does; their serial is the output).
+ * One launch, start to finish: image, VM, guest state, devices, run, status. The two kinds of
+ * image and the guest state each expects: guest_state.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,19 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "abi/layout.h"
-#include "abi/pvport.h"
-#include "acpi.h"
-#include "boot32.h"
-#include "boot64.h"
 #include "cli.h"
 #include "gdb.h"
+#include "guest_state.h"
 #include "launch.h"
 #include "image.h"
 #include "list_static.h"
-#include "load_elf.h"
-#include "load_mb.h"
-#include "mb_info.h"
 #include "kvm_stats.h"
 #include "mce.h"
 #include "report.h"
@@ -59,25 +51,6 @@ struct launch {
 	struct report_meta meta;    /* JSON's envelope */
 };
 
-/* An ELF64 runs natively unless `boot` was asked for; a multiboot header makes it a kernel.
- * `run` falls back to multiboot only for a file that is an ELF (ELF32 kernels, a.out-kludge
- * ELF64s): a damaged ELF or a raw binary is refused with the ELF's reason (docs/multiboot.md). */
-static void classify_image(struct launch *l)
-{
-	struct reason why = { "" }, mbwhy = { "" };
-	const struct image *img = &l->img;
-
-	if (!l->o.boot && !elf_parse(img->data, img->len, l->o.mem_size, &l->elf, &why))
-		return;
-	if (!l->o.boot && (!elf_has_magic(img->data, img->len) || mb_find_header(img->data, img->len) < 0))
-		die(EXIT_USAGE, "%s: %s", img->path, why.text);
-	if (!l->o.mem_given)
-		l->o.mem_size = CLI_BOOT_DEFAULT_MEM;  /* `run` too: multiboot kernels expect 128 MiB */
-	if (mb_parse(img->data, img->len, l->o.mem_size, &l->elf, &mbwhy))
-		die(EXIT_USAGE, "%s: %s", img->path, mbwhy.text);
-	l->multiboot = true;
-}
-
 static FILE *open_serial(const struct launch *l)
 {
 	const char *dest = l->o.serial_given ? l->o.serial : (l->multiboot ? "-" : NULL);
@@ -93,54 +66,6 @@ static FILE *open_serial(const struct launch *l)
 	if (!f)
 		die_errno(EXIT_USAGE, "--serial %s", dest);
 	return f;
-}
-
-static void write_native_state(struct launch *l)
-{
-	struct vm *vm = &l->vm;
-	struct pv_boot params = {
-		.magic = PV_BOOT_MAGIC, .version = PV_VERSION, .ncpus = (uint16_t)vm->ncpus,
-		.flags = vm->split_irqchip ? PV_BOOT_SPLIT_IRQCHIP : 0, .tsc_khz = vm->tsc_khz,
-		.mem_bytes = vm->mem.size, .max_cpus = (uint32_t)vm->ncpus,
-		.mce_banks = (uint32_t)vm->mce_banks,
-	};
-
-	if (trace_active) {
-		params.flags |= PV_BOOT_TRACE;        /* the guest fills its trace rings */
-		trace_set_tsc_khz(vm->tsc_khz);
-	}
-
-	elf_load(l->img.data, &l->elf, &vm->mem);     /* PT_LOAD segments at their physical addresses */
-	boot64_write_tables(&vm->mem);                /* identity map + GDT */
-	boot64_write_params(&vm->mem, &params);       /* what the guest learns about its machine */
-	vcpu_setup_bsp64(&vm->vcpus[0], l->elf.entry); /* BSP in long mode; APs wait for INIT */
-}
-
-/* QEMU's -kernel contract: argv[0] is the image name, one module from --initrd. */
-static void write_multiboot_state(struct launch *l)
-{
-	struct vm *vm = &l->vm;
-	struct image initrd = { 0 };
-	const char *name = strrchr(l->img.path, '/') ? strrchr(l->img.path, '/') + 1 : l->img.path;
-	char *cmdline = xcalloc(1, strlen(name) + (l->o.append ? strlen(l->o.append) : 0) + 2);
-	struct mb_args args = { .cmdline = cmdline };
-	struct reason why = { "" };
-
-	sprintf(cmdline, "%s%s%s", name, l->o.append ? " " : "", l->o.append ? l->o.append : "");
-	if (l->o.initrd) {
-		if (image_read(&initrd, l->o.initrd, vm->mem.size, &why))
-			die(EXIT_USAGE, "--initrd %s", why.text);
-		args = (struct mb_args){ cmdline, initrd.data ? initrd.data : (const uint8_t *)"", initrd.len,
-					 l->o.initrd }; /* an empty file is still a module */
-	}
-	elf_load(l->img.data, &l->elf, &vm->mem);     /* the kernel at its load addresses */
-	boot32_write_gdt(&vm->mem);                   /* flat segments for the 32-bit entry */
-	if (mb_info_write(&vm->mem, mb_image_end(&l->elf), &args, &why) ||
-	    acpi_write(&vm->mem, vm->ncpus, &why))           /* RSDP, RSDT, FADT, MADT */
-		die(EXIT_USAGE, "%s: %s", l->img.path, why.text);
-	vcpu_setup_bsp32(&vm->vcpus[0], (uint32_t)l->elf.entry, LAYOUT_MB_INFO);
-	image_free(&initrd);
-	free(cmdline);
 }
 
 /* Multiboot kernels: debug-exit's value, else how the run failed. Native guests: the report. */
@@ -223,17 +148,17 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	l->o = *o;
 	if (image_read(&l->img, l->o.image, l->o.mem_size, &why))    /* the kernel, untrusted */
 		die(EXIT_USAGE, "%s", why.text);
-	classify_image(l);                                           /* native ELF64 or multiboot */
+	l->multiboot = guest_state_is_multiboot(&l->img, &l->o, &l->elf);  /* or native ELF64 */
 	serial_init(&l->serial, open_serial(l));                     /* COM1 passthrough */
 	cfg = (struct vm_config){ l->o.cpus, l->o.mem_size, l->o.split_irqchip, l->o.vendor,
 				  &l->o.cpuid_edits };
 	vm_create(&l->vm, &cfg);                                     /* slots, irqchip, routes, vCPUs */
 	mce_setup(&l->vm, l->o.mce_banks,                            /* machine-check banks */
 		  l->o.mce_banks_given || l->o.ninject);
-	if (l->multiboot)
-		write_multiboot_state(l);                            /* image, info block, 32-bit BSP */
+	if (l->multiboot)                                            /* image, info block, 32-bit BSP */
+		guest_state_multiboot(&l->vm, &l->img, &l->elf, &l->o);
 	else
-		write_native_state(l);                               /* image, tables, 64-bit BSP */
+		guest_state_native(&l->vm, &l->img, &l->elf);        /* image, tables, 64-bit BSP */
 	fw_cfg_init(&l->fw_cfg, l->o.mem_size, l->o.cpus);           /* what QEMU-style kernels probe */
 	report_init(&l->report, l->o.fmt, out, l->o.junit, l->img.path);
 	if (l->multiboot)

@@ -120,6 +120,26 @@ void plan_keep_selected(struct plan *plan)
 	plan->nsuites = plan->nselected = ns;
 }
 
+/* Amortised linear: the length and the capacity are kept. */
+void plan_test_log(struct plan_test *t, const char *text, size_t len)
+{
+	if (t->log_len + len + 2 > t->log_cap) {
+		size_t cap = t->log_cap ? t->log_cap : 256;
+		char *p;
+
+		while (cap < t->log_len + len + 2)
+			cap *= 2;
+		if (!(p = realloc(t->log, cap)))
+			die(EXIT_USAGE, "out of memory");
+		t->log = p;
+		t->log_cap = cap;
+	}
+	memcpy(t->log + t->log_len, text, len);
+	t->log_len += len;
+	t->log[t->log_len++] = '\n';
+	t->log[t->log_len] = '\0';
+}
+
 void plan_free(struct plan *plan)
 {
 	for (int s = 0; s < plan->nsuites; s++) {

@@ -73,6 +73,9 @@ bool plan_match(const char *patterns, const char *suite, const char *test);
 /* Drop the tests plan_select() left out, and suites left empty (--list --test). */
 void plan_keep_selected(struct plan *plan);
 
+/* Add one line (`len` bytes of `text`, without its newline) to the test's log. */
+void plan_test_log(struct plan_test *t, const char *text, size_t len);
+
 void plan_free(struct plan *plan);
 
 const char *outcome_name(enum outcome o);

@@ -3,7 +3,7 @@
  * Results: guest events move a small state machine over the plan (suite -> test -> result ->
  * suite end) and stream KTAP version 1 (docs/results.md: nested suites indented by two spaces).
  * Out-of-order events are protocol violations, returned (-EPROTO + reason) for session.c to
- * report. Diagnostics and metrics are kept within caps (REPORT_LOG_*, REPORT_METRICS_MAX).
+ * report. Diagnostics and metrics: report_log.c.
  */
 #include "report.h"
 #include "report_ktap.h"
@@ -14,26 +14,6 @@
 #include <string.h>
 
 #include "util.h"
-
-/* Add one line to a test's log: amortised linear (length and capacity are kept). */
-static void log_append(struct plan_test *t, const char *text, size_t add)
-{
-	if (t->log_len + add + 2 > t->log_cap) {
-		size_t cap = t->log_cap ? t->log_cap : 256;
-		char *p;
-
-		while (cap < t->log_len + add + 2)
-			cap *= 2;
-		if (!(p = realloc(t->log, cap)))
-			die(EXIT_USAGE, "out of memory");
-		t->log = p;
-		t->log_cap = cap;
-	}
-	memcpy(t->log + t->log_len, text, add);
-	t->log_len += add;
-	t->log[t->log_len++] = '\n';
-	t->log[t->log_len] = '\0';
-}
 
 void report_init(struct report *r, enum report_format fmt, FILE *out, const char *junit_path,
 		 const char *image)
@@ -139,7 +119,7 @@ static void apply_expectation(struct report *r, struct plan_test *test)
 		snprintf(why, sizeof(why), "not the known defect: %s records /%s/ for %s, which this failure "
 			 "does not print", e->file, e->pattern, r->platform->sig);
 		ktap_diag(r, INDENT, why);
-		log_append(test, why, strlen(why));
+		plan_test_log(test, why, strlen(why));
 		return;
 	}
 	if (failed) {
@@ -239,98 +219,6 @@ int report_suite_end(struct report *r, int s, struct reason *why)
 	}
 	pthread_mutex_unlock(&r->lock);
 	return err;
-}
-
-/* True if `len` more bytes of diagnostics fit the caps; else counts them as dropped. Lock held. */
-static bool log_budget(struct report *r, struct plan_test *t, size_t len)
-{
-	if (r->log_total + len + 1 <= REPORT_LOG_TOTAL_MAX &&
-	    (!t || t->log_len + len + 1 <= REPORT_LOG_TEST_MAX)) {
-		r->log_total += len + 1;
-		return true;
-	}
-	r->dropped_log += len;
-	if (t)
-		t->log_dropped += len;
-	return false;
-}
-
-void report_diag(struct report *r, const char *text)
-{
-	struct plan_test *t;
-	size_t len = strlen(text);
-
-	pthread_mutex_lock(&r->lock);
-	t = r->cur_test >= 0 ? &r->plan.suites[r->cur_suite].tests[r->cur_test] : NULL;
-	if (log_budget(r, t, len)) {
-		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", text);
-		if (t)
-			log_append(t, text, len);
-		fflush(r->out);
-	}
-	pthread_mutex_unlock(&r->lock);
-}
-
-/* Keep one metric (METRIC may come before HELLO: the array is the report's, not the plan's). */
-static bool keep_metric(struct report *r, const struct plan_metric *m)
-{
-	if (r->nmetrics >= REPORT_METRICS_MAX) {
-		r->dropped_metrics++;
-		return false;
-	}
-	if (r->nmetrics == r->metrics_cap) {
-		int cap = r->metrics_cap ? 2 * r->metrics_cap : 16;
-		struct plan_metric *p = realloc(r->metrics, (size_t)cap * sizeof(*p));
-
-		if (!p)
-			die(EXIT_USAGE, "out of memory");
-		r->metrics = p;
-		r->metrics_cap = cap;
-	}
-	r->metrics[r->nmetrics++] = *m;
-	return true;
-}
-
-static void record_metric(struct report *r, const char *name, long long value, const char *unit,
-			  bool print)
-{
-	struct plan_metric m = { .value = value };
-	char line[3 * PV_NAME_MAX];
-
-	pthread_mutex_lock(&r->lock);
-	snprintf(m.name, sizeof(m.name), "%s", name);
-	snprintf(m.unit, sizeof(m.unit), "%s", unit);
-	if (r->cur_suite >= 0)
-		snprintf(m.suite, sizeof(m.suite), "%s", r->plan.suites[r->cur_suite].name);
-	if (r->cur_test >= 0)
-		snprintf(m.test, sizeof(m.test), "%s", r->plan.suites[r->cur_suite].tests[r->cur_test].name);
-	snprintf(line, sizeof(line), "metric %s: %lld %s", m.name, value, m.unit);
-	if (keep_metric(r, &m) && print)
-		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", line);
-	pthread_mutex_unlock(&r->lock);
-}
-
-void report_truncation_note(struct report *r)
-{
-	char line[256];
-
-	if (!r->dropped_log && !r->dropped_metrics)
-		return;
-	snprintf(line, sizeof(line), "truncated: %llu diagnostic bytes and %llu metrics dropped "
-		 "(caps: %u bytes per test, %u in all, %d metrics)", (unsigned long long)r->dropped_log,
-		 (unsigned long long)r->dropped_metrics, REPORT_LOG_TEST_MAX, REPORT_LOG_TOTAL_MAX,
-		 REPORT_METRICS_MAX);
-	ktap_diag(r, "", line);
-}
-
-void report_metric(struct report *r, const char *name, long long value, const char *unit)
-{
-	record_metric(r, name, value, unit, true);
-}
-
-void report_record_metric(struct report *r, const char *name, long long value, const char *unit)
-{
-	record_metric(r, name, value, unit, false);
 }
 
 int report_done(struct report *r, int guest_status, struct reason *why)

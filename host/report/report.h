@@ -99,8 +99,6 @@ int report_finish(struct report *r);
 
 /* Writers of the end-of-run formats (report_json.c, report_junit.c). */
 void report_write_json(const struct report *r, FILE *f, int status);
-/* One JSON string literal, escaped (also used by session_hello.c's --list --format json). */
-void report_json_str(FILE *f, const char *s);
 /* 0, or a negative errno with `why` filled: the file could not be opened or written whole. */
 int report_write_junit(const struct report *r, const char *path, struct reason *why);
 

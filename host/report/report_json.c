@@ -6,31 +6,6 @@
 #include "report_meta.h"
 #include "report_totals.h"
 #include "signals.h"
-#include "util.h"
-
-void report_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int n = c >= 0x80 ? utf8_seq_len(s) : 1;
-
-		if (c >= 0x80 && n) {
-			fwrite(s, 1, (size_t)n, f);
-			s += n - 1;
-		} else if (c >= 0x80)
-			fputs("\\ufffd", f);  /* not UTF-8: the replacement character */
-		else if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static void json_test(FILE *f, const struct plan_test *t)
 {

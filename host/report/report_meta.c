@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The JSON envelope (report_meta.h). */
+/* JSON strings and the envelope (report_meta.h). */
 #include "report_meta.h"
 
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "abi/pvport.h"
 #include "cli.h"
 #include "report.h"
+#include "util.h"
 
 #define JSON_FORMAT_VERSION 1   /* of the document: docs/results.schema.json */
 
@@ -57,6 +58,30 @@ const struct report_meta *report_meta_of(const struct report *r, struct report_m
 		return r->meta;
 	report_meta_init(fallback, "run", NULL, r->image, NULL);
 	return fallback;
+}
+
+void report_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int n = c >= 0x80 ? utf8_seq_len(s) : 1;
+
+		if (c >= 0x80 && n) {
+			fwrite(s, 1, (size_t)n, f);
+			s += n - 1;
+		} else if (c >= 0x80)
+			fputs("\\ufffd", f);  /* not UTF-8: the replacement character */
+		else if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
 }
 
 void report_meta_json(FILE *f, const struct report_meta *m, const char *kind)

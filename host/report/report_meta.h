@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The envelope every JSON document irqlab writes carries (docs/results.md, "JSON"): which
- * irqlab, on which platform and host kernel, when, with which options, on which image. The run
- * (report_json.c), irqlab check and --list (session_print_list) write the same fields. */
+/* What every JSON document irqlab writes shares: its strings, and the envelope it carries
+ * (docs/results.md, "JSON"): which irqlab, on which platform and host kernel, when, with which
+ * options, on which image. The run (report_json.c), irqlab check and --list (session_print_list)
+ * write the same fields. */
 #ifndef IRQLAB_HOST_REPORT_META_H
 #define IRQLAB_HOST_REPORT_META_H
 
@@ -26,6 +27,9 @@ struct report_meta {
 	char image[PATH_MAX];           /* realpath, or as given when it cannot be resolved */
 	const char *tests;              /* --test, or NULL: the default selection */
 };
+
+/* One JSON string literal, quoted and escaped; bytes that are not UTF-8 become U+FFFD. */
+void report_json_str(FILE *f, const char *s);
 
 /* Fill *m now (the start time). `o` NULL: the defaults of `irqlab run`; `platform_sig` NULL or
  * "": this host's signature (platform_signature()). */

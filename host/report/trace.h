@@ -5,6 +5,10 @@
  * TRACE_MAX_EVENTS; the rest are counted and named in a "dropped N events" marker) and written
  * by trace_close(). Every hook is behind `if (trace_active)`: without --trace a run pays one
  * branch per hook. The hooks are thread-safe.
+ *
+ * The files behind it: trace_host.c (the file, KVM_RUN and its exits, the launcher's spans, COM1),
+ * trace_spans.c (trace_port_msg()), trace_rings.c (the guest's trace rings), trace_json.c (the
+ * writer) and trace_events.c (the events they record, one buffer per track).
  */
 #ifndef IRQLAB_HOST_TRACE_H
 #define IRQLAB_HOST_TRACE_H

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * host/report/trace.c against a hostile guest, without KVM: ring arrays outside RAM, misaligned, too
- * many; a head far ahead of the tail; records of unknown kinds. None may crash the host or reach
- * the file, and the writer must still produce the JSON frame with its "dropped" marker. (The
- * JSON itself is checked by python in tests/e2e/trace.py.)
+ * host/report/trace_rings.c against a hostile guest, without KVM: ring arrays outside RAM,
+ * misaligned, too many; a head far ahead of the tail; records of unknown kinds. None may crash
+ * the host or reach the file, and the writer (trace_json.c) must still produce the JSON frame with
+ * its "dropped" marker. (The JSON itself is checked by python in tests/e2e/trace.py.)
  */
 #include <stdlib.h>
 #include <string.h>
