@@ -174,16 +174,39 @@ static void nmi_to_each_ap(void)
 	idt_set_handler(X86_VEC_NMI, 0);
 }
 
+/*
+ * The AP in its idle hlt and staying there for IPI_SETTLE_US: a call IPI for a request it served
+ * before the IPI landed (it saw the request first) is still pending and wakes that hlt once more,
+ * which is the harness's, not the test's. Returns the wakeup count then, or false (*wakeups
+ * unset) if the AP was not quietly halted within IPI_WAIT_US.
+ */
+static bool quietly_halted(struct smp_cpu *c, uint32_t *wakeups)
+{
+	uint64_t deadline = rdtsc() + us_to_tsc(IPI_WAIT_US);
+	uint32_t w;
+
+	do {
+		if (!smp_spin_until(&c->halts, c->wakeups + 1, IPI_WAIT_US))
+			return false;
+		w = c->wakeups;
+		idle_us(IPI_SETTLE_US);
+		if (c->wakeups == w && c->halts == w + 1) {
+			*wakeups = w;
+			return true;
+		}
+	} while (rdtsc() < deadline);
+	return false;
+}
+
 /* The AP must be in its idle hlt, leave it exactly once for the IPI, and go back. */
 static void wake_one(uint32_t cpu)
 {
 	struct smp_cpu *c = &smp_cpus[cpu];
 	uint32_t wakeups;
 
-	if (!check(smp_spin_until(&c->halts, c->wakeups + 1, IPI_WAIT_US),
-		   "APIC ID %u never reached hlt in its idle loop", cpu))
+	if (!check(quietly_halted(c, &wakeups), "APIC ID %u never stayed in the hlt of its idle "
+		   "loop for %u us", cpu, IPI_SETTLE_US))
 		return;
-	wakeups = c->wakeups;
 	apic_icr_write(APIC_DM_FIXED | IPI_VEC, cpu);
 	check(smp_spin_until(&c->wakeups, wakeups + 1, IPI_WAIT_US), "fixed IPI to halted APIC ID "
 	      "%u: hlt did not return within %u us (%u IPIs taken)", cpu, IPI_WAIT_US, ipi_hits[cpu]);
