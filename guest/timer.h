@@ -70,9 +70,11 @@ uint64_t offcpu_queued_ns(void);
  * the interrupt had not come proves the timer had not fired by then, whether or not the vCPU was
  * running meanwhile: `quiet`, the last such exit, is the measure. Off-CPU time is taken off only
  * where it can move that: between t0 and the arming of a relative timer (the first step), and,
- * for a periodic timer, wherever it let ticks coalesce. timed_end() takes the host's off-CPU
+ * for a periodic timer, wherever it let ticks coalesce. The worst lateness of the host's own
+ * timers over the wait (PORT_PV_TIMER_PROBE) is taken off too: a host that cannot fire its own
+ * timers on time cannot fire the guest's (docs/kvm-pvm.md). timed_end() takes the host's off-CPU
  * measure over the whole wait, for the record. timed_late() prints the figures with the
- * caller's bound and returns the ns from t0 to `quiet` less `off`. Without irqlab's marks (QEMU)
+ * caller's bound and returns the ns from t0 to `quiet` less `off` and `host_late`. Without irqlab's marks (QEMU)
  * `quiet` is the interrupt's own stamp and nothing is taken off.
  */
 enum timed_kind {
@@ -88,6 +90,8 @@ struct timed {
 	uint64_t t0, due;               /* TSC: armed, and when the last expected interrupt is due */
 	uint64_t quiet;                 /* TSC: the last exit after which it had not come (>= t0) */
 	uint64_t off;                   /* ns: off CPU where it can delay the interrupt */
+	uint64_t host_late;             /* ns: the host's own timers' worst lateness over the wait */
+	bool probe_known, probe_realtime; /* the host-timer probe answered; at real-time priority */
 	uint64_t host_off, host_queued; /* ns: the host's off-CPU and run-queue time over the wait */
 	struct offcpu mark;             /* before t0 */
 };

@@ -16,6 +16,8 @@ void timed_start(struct timed *t, enum timed_kind kind, volatile uint32_t *count
 	t->nstamps = nstamps;
 	t->host_queued = offcpu_queued_ns();
 	offcpu_mark(&t->mark);
+	if (t->mark.known)
+		outl(PORT_PV_TIMER_PROBE, 1);	/* the host times itself meanwhile */
 	t->t0 = rdtsc();
 	t->due = t->t0 + us_to_tsc(due_us);
 }
@@ -61,6 +63,17 @@ static void settle(struct timed *t, const struct offcpu *first, const struct off
 		t->off = off_until(t, &t->mark, first, first->hi < t->quiet ? first->hi : t->quiet);
 }
 
+/* The host-timer probe's worst lateness over the wait, and off again (irqlab only). */
+static void probe_off(struct timed *t)
+{
+	uint32_t v = inl(PORT_PV_TIMER_PROBE);
+
+	outl(PORT_PV_TIMER_PROBE, 0);
+	t->probe_known = v != 0xFFFFFFFFu;
+	t->probe_realtime = t->probe_known && !(v & TIMER_PROBE_NOT_REALTIME);
+	t->host_late = t->probe_known ? v & ~TIMER_PROBE_NOT_REALTIME : 0;
+}
+
 /*
  * The loop does as little as it can between exits (an instruction is ~1 us here, and a pending
  * interrupt waits for the next exit): a mark, the count and the deadline. Without irqlab's
@@ -71,7 +84,8 @@ bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us)
 	uint64_t deadline = rdtsc() + us_to_tsc(timeout_us);
 	struct offcpu first, m[2], *prev = 0, *now = &first, *spare;
 
-	t->off = 0;
+	t->off = t->host_late = 0;
+	t->probe_known = t->probe_realtime = false;
 	if (!t->mark.known) {
 		if (!wait_count(t->count, target, timeout_us))
 			return false;
@@ -83,6 +97,7 @@ bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us)
 	for (unsigned i = 0; *t->count < target; i ^= 1) {
 		if (now->hi >= deadline) {
 			cli();
+			probe_off(t);
 			return false;
 		}
 		spare = &m[i];
@@ -91,6 +106,7 @@ bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us)
 		now = spare;
 	}
 	cli();
+	probe_off(t);
 	settle(t, &first, prev, now, target);
 	return true;
 }
@@ -106,11 +122,13 @@ void timed_end(struct timed *t)
 
 uint64_t timed_late(struct timed *t, const char *what, uint64_t ns, uint64_t bound_ns)
 {
-	uint64_t quiet = tsc_to_ns(t->quiet - t->t0);
+	uint64_t quiet = tsc_to_ns(t->quiet - t->t0), taken = t->off + t->host_late;
 
-	pv_print("%s: fired after %lu ns, not by an exit %lu ns after t0; %lu ns taken off, the "
-		 "vCPU not running where that could delay it (host: %lu ns off CPU over the wait, "
-		 "run-queue delay %lu ns%s); bound %lu ns", what, ns, quiet, t->off, t->host_off,
-		 t->host_queued, t->mark.known ? "" : ", not measured here", bound_ns);
-	return quiet > t->off ? quiet - t->off : 0;
+	pv_print("%s: fired after %lu ns, not by an exit %lu ns after t0; taken off: %lu ns the "
+		 "vCPU not running where that could delay it, %lu ns the host's own timers were "
+		 "late%s (host: %lu ns off CPU over the wait, run-queue delay %lu ns%s); bound %lu ns",
+		 what, ns, quiet, t->off, t->host_late, !t->probe_known ? " (no probe)" :
+		 t->probe_realtime ? "" : " (probe not real-time)", t->host_off, t->host_queued,
+		 t->mark.known ? "" : ", not measured here", bound_ns);
+	return quiet > taken ? quiet - taken : 0;
 }

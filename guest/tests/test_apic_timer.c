@@ -35,8 +35,8 @@ static void check_late(const char *what, struct timed *t, uint64_t ns, uint64_t 
 	uint64_t late = timed_late(t, what, ns, bound);
 
 	check(late <= bound, "%s: not fired by an exit %lu ns after t0 net of %lu ns the vCPU was "
-	      "not running where that could delay it (fired after %lu ns); bound %lu ns", what,
-	      late, t->off, ns, bound);
+	      "not running where that could delay it and %lu ns the host's own timers were late "
+	      "(fired after %lu ns); bound %lu ns", what, late, t->off, t->host_late, ns, bound);
 }
 
 void timer_oneshot(void)

@@ -119,7 +119,8 @@ static void timer_irq(struct frame *f)
 /*
  * The i-th one-shot: false (a failed check) if it was early or never came, else *late is how
  * far past its due time, in ns, an exit still had not delivered it, net of the time the vCPU
- * could not run while arming (timed_late(), timer.h; without irqlab its stamp, nothing taken off).
+ * could not run while arming and of the host's own timers' lateness (timed_late(), timer.h;
+ * without irqlab its stamp, nothing taken off).
  */
 static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
 		    struct timed *t, int64_t *late)
@@ -174,8 +175,9 @@ void check_timer_1ms(void)
 	idt_set_handler(TIMER_VEC, NULL);
 	check(worst <= LATE_BOUND_US * 1000ll, "1 ms one-shot (%u ticks at %lu kHz): not fired by "
 	      "an exit up to %ld us after it was due, net of %lu us the vCPU was not running while "
-	      "arming (host: %lu us off CPU); bound %u us", count, khz, worst / 1000, w.off / 1000,
-	      w.host_off / 1000, LATE_BOUND_US);
+	      "arming and %lu us the host's own timers were late (host: %lu us off CPU); bound %u us",
+	      count, khz, worst / 1000, w.off / 1000, w.host_late / 1000, w.host_off / 1000,
+	      LATE_BOUND_US);
 	pv_print("APIC timer %lu kHz (TSC-calibrated, at most %lu kHz); %u one-shots of 1 ms, "
 		 "worst %ld ns past due at an exit that had not delivered it", khz, khz_max,
 		 ONESHOTS, worst);

@@ -6,6 +6,7 @@
 #include "abi/layout.h"
 #include "offcpu_port.h"
 #include "pm_timer.h"
+#include "timer_probe.h"
 #include "session.h"
 #include "util.h"
 
@@ -91,6 +92,13 @@ static enum exit_verdict pio_offcpu(struct exit_ctx *ctx, uint16_t port, int is_
 	return EXITV_CONTINUE;
 }
 
+static enum exit_verdict pio_timer_probe(struct exit_ctx *ctx, uint16_t port, int is_write,
+					 int size, uint32_t *val)
+{
+	timer_probe_io(ctx->timer_probe, is_write, size, val);
+	return EXITV_CONTINUE;
+}
+
 static enum exit_verdict pio_rtc(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
 				 uint32_t *val)
 {
@@ -112,6 +120,7 @@ static enum exit_verdict pio_testdev(struct exit_ctx *ctx, uint16_t port, int is
 static const struct pio_handler pio_table[] = {
 	{ PORT_PV, PORT_PV, pio_pv },
 	{ PORT_PV_OFFCPU, PORT_PV_OFFCPU, pio_offcpu },
+	{ PORT_PV_TIMER_PROBE, PORT_PV_TIMER_PROBE, pio_timer_probe },
 	{ PORT_COM1, PORT_COM1_LAST, pio_com1 },
 	{ PORT_DEBUG_EXIT, PORT_DEBUG_EXIT, pio_debug_exit },
 	{ PORT_BOCHS_SHUTDOWN, PORT_BOCHS_SHUTDOWN, pio_shutdown },

@@ -16,6 +16,7 @@
 #include "serial.h"
 
 struct coalesced;
+struct timer_probe;
 struct report;
 struct session;
 
@@ -36,6 +37,7 @@ struct exit_ctx {
 	struct coalesced *coalesced;      /* COM1 writes queued by KVM; NULL: none */
 	struct rtc *rtc;                  /* CMOS RTC at 0x70/0x71; NULL: absent */
 	struct pc_testdev *testdev;       /* QEMU's pc-testdev; NULL: absent */
+	struct timer_probe *timer_probe;  /* host-timer probe (PORT_PV_TIMER_PROBE); NULL: absent */
 	struct unclaimed *unclaimed;      /* NULL: not counted */
 	size_t run_size;          /* bytes mapped at the struct kvm_run (bounds for io.data_offset) */
 };

@@ -25,6 +25,7 @@
 #include "session.h"
 #include "progress.h"
 #include "stats.h"
+#include "timer_probe.h"
 #include "trace.h"
 #include "util.h"
 #include "vcpu.h"
@@ -46,6 +47,7 @@ struct launch {
 	struct platform platform;
 	struct rtc rtc;                 /* multiboot kernels: the CMOS RTC every PC has */
 	struct pc_testdev *testdev;     /* -device pc-testdev (irqlab-qemu) */
+	struct timer_probe timer_probe; /* how late host timers fire, for the guest's timer tests */
 	struct unclaimed unclaimed;     /* accesses no device claimed, for --stats */
 	struct gdb_stub *gdb;       /* --gdb */
 	struct report_meta meta;    /* JSON's envelope */
@@ -178,6 +180,8 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 				     .ioapic = l->vm.ioapic, .coalesced = &l->vm.coalesced,
 				     .unclaimed = &l->unclaimed };
 	isa_devices_init(l, &devices);                               /* RTC, pc-testdev */
+	if (timer_probe_start(&l->timer_probe) == 0)                 /* before the sandbox: its priority */
+		devices.timer_probe = &l->timer_probe;
 	if (l->o.gdb && !l->o.list)                                  /* vCPUs wait for gdb; no --timeout */
 		l->gdb = gdb_stub_start(&l->vm, l->o.gdb, l->multiboot);
 	mce_start_injector(&l->vm, l->o.inject, l->o.ninject);       /* --inject-mce, if any */
@@ -186,6 +190,7 @@ static struct launch *launch_run(const struct opts *o, FILE *out, struct plan *l
 	run_vm(&l->vm, &devices, l->gdb ? 0 : l->o.timeout_s,        /* until done, crash or timeout; */
 	       sandbox ? enter_sandbox : NULL, l);                   /* seccomp, no capabilities first */
 	mce_stop_injector();
+	timer_probe_stop(&l->timer_probe);
 	if (trace_active)
 		trace_run_end(&l->vm.mem);                           /* the rings' last records */
 	return l;

@@ -51,6 +51,8 @@
 /* --- I/O ports ---------------------------------------------------------------------------- */
 #define PORT_PV                 0x0E10 /* irqlab paravirtual port: 32-bit out = message gpa */
 #define PORT_PV_OFFCPU          0x0E14 /* irqlab: 32-bit in = the reading vCPU's off-CPU ns, mod 2^32 */
+#define PORT_PV_TIMER_PROBE     0x0E18 /* irqlab: out 1/0 = probe host timers on/off; in = worst ns */
+#define TIMER_PROBE_NOT_REALTIME 0x80000000u /* in PORT_PV_TIMER_PROBE's value: probe not real-time */
 #define PORT_PIC1_DATA          0x0021
 #define PORT_PIC2_DATA          0x00A1
 #define PORT_DEBUG_EXIT         0x00F4 /* QEMU isa-debug-exit */
@@ -74,9 +76,11 @@ _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_COM1, PORT_COM1_LAST), "PV port
 _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_FW_CFG, PORT_FW_CFG_LAST), "PV port overlaps fw_cfg");
 _Static_assert(LAYOUT_PORT_OUTSIDE(PORT_PV, PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST), "PV port overlaps PCI");
 _Static_assert(PORT_PV != PORT_BOCHS_SHUTDOWN, "PV port is the shutdown port");
-_Static_assert(PORT_PV_OFFCPU > PORT_PV && PORT_PV_OFFCPU < PORT_BOCHS_SHUTDOWN &&
-	       LAYOUT_PORT_OUTSIDE(PORT_PV_OFFCPU, PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST),
-	       "off-CPU port overlaps a device");
+_Static_assert(PORT_PV_OFFCPU > PORT_PV && PORT_PV_TIMER_PROBE > PORT_PV_OFFCPU &&
+	       PORT_PV_TIMER_PROBE < PORT_BOCHS_SHUTDOWN &&
+	       LAYOUT_PORT_OUTSIDE(PORT_PV_OFFCPU, PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST) &&
+	       LAYOUT_PORT_OUTSIDE(PORT_PV_TIMER_PROBE, PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST),
+	       "irqlab's timing ports overlap a device");
 #define LAYOUT_PM_TMR_OUTSIDE(lo, hi) \
 	(PORT_ACPI_PM_TMR_LAST < (lo) || PORT_ACPI_PM_TMR > (hi))
 _Static_assert(LAYOUT_PM_TMR_OUTSIDE(0x0020, 0x0021) && LAYOUT_PM_TMR_OUTSIDE(0x00A0, 0x00A1) &&

@@ -10,6 +10,7 @@
 #include "exit.h"
 #include "pvfix.h"
 #include "tap.h"
+#include "timer_probe.h"
 
 #define PAGE      4096
 #define RUN_SIZE  (2 * PAGE)
@@ -231,6 +232,37 @@ static void test_offcpu_port(void)
 	teardown();
 }
 
+/* The host-timer probe: off until the guest turns it on, then the worst lateness of its own
+ * 100 us sleeps, read and reset by each in; absent, it reads all-ones. */
+static void test_timer_probe(void)
+{
+	struct timer_probe probe = { 0 };
+	uint32_t v;
+
+	setup();
+	pio(0, PORT_PV_TIMER_PROBE, 4, 1, 0);
+	is_int(pio_data(), 0xFFFFFFFF, "no probe: a read is all-ones");
+	ok(timer_probe_start(&probe) == 0, "the probe thread starts");
+	ectx.timer_probe = &probe;
+	pio(0, PORT_PV_TIMER_PROBE, 4, 1, 0);
+	is_int(pio_data() & ~TIMER_PROBE_NOT_REALTIME, 0, "off: nothing measured");
+	is_int(pio(1, PORT_PV_TIMER_PROBE, 4, 1, 1), EXITV_CONTINUE, "out 1 turns it on");
+	nap_20ms();
+	pio(0, PORT_PV_TIMER_PROBE, 4, 1, 0);
+	v = (uint32_t)pio_data();
+	ok((v & ~TIMER_PROBE_NOT_REALTIME) > 0 && (v & ~TIMER_PROBE_NOT_REALTIME) < 0x7FFFFFFF,
+	   "20 ms on: its worst wakeup was %u ns late (%s)", v & ~TIMER_PROBE_NOT_REALTIME,
+	   v & TIMER_PROBE_NOT_REALTIME ? "SCHED_OTHER" : "SCHED_FIFO");
+	pio(1, PORT_PV_TIMER_PROBE, 4, 1, 0);
+	nap_20ms();
+	pio(0, PORT_PV_TIMER_PROBE, 4, 1, 0);
+	is_int(pio_data() & ~TIMER_PROBE_NOT_REALTIME, 0, "out 0 turns it off; the read reset it");
+	pio(0, PORT_PV_TIMER_PROBE, 1, 1, 0);
+	is_int(pio_data() & 0xFF, 0xFF, "an 8-bit read is all-ones");
+	timer_probe_stop(&probe);
+	teardown();
+}
+
 static void test_reasons(void)
 {
 	static const struct { uint32_t reason; enum exit_verdict v; const char *name; } cases[] = {
@@ -269,6 +301,7 @@ int main(void)
 	test_rep_and_absent();
 	test_machine_exit();
 	test_offcpu_port();
+	test_timer_probe();
 	test_reasons();
 	return done_testing();
 }
