@@ -16,8 +16,8 @@
 #include "idt.h"
 #include "lib.h"
 #include "smp.h"
-#include "timer.h"
 #include "trace.h"
+#include "tsc.h"
 
 /*
  * The SDM's example waits 10 ms after INIT and 200 us after each SIPI, figures for legacy

@@ -14,10 +14,11 @@
 #include <x86/msr.h>
 
 #include "apic.h"
+#include "apic_timer.h"
 #include "cpu.h"
 #include "idt.h"
 #include "smp.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define CALL_TIMEOUT_US 500000  /* the 500 ms convention: a starved target thread answers late */
 

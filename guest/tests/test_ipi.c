@@ -17,7 +17,7 @@
 #include "smp.h"
 #include "smp_tests.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define ICR_POLLS       1000    /* reads of a busy xAPIC ICR before giving up */
 

@@ -21,7 +21,7 @@
 #include "smp.h"
 #include "smp_tests.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define STORM_MAX_CPUS  64      /* one vector per sender: 0x80..0xBF */
 #define STORM_BUDGET    2048    /* IPIs in all: K = budget / (M (M - 1)), between 1 and 32 */
