@@ -13,6 +13,7 @@
 #include "pv.h"
 #include "smp.h"
 #include "smp_tests.h"
+#include "smp_wait.h"
 #include "test.h"
 #include "tsc.h"
 
