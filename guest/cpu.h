@@ -49,7 +49,7 @@ static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void pause(void) { __asm__ volatile("pause" ::: "memory"); }
 
 /* STI's one-instruction interrupt shadow makes "sti; hlt" race-free: only when an interrupt is
- * certain to come (a bounded wait spins instead, timer.h). */
+ * certain to come (a bounded wait spins instead, tsc.h). */
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
 static inline __attribute__((noreturn)) void halt_forever(void)

@@ -11,7 +11,7 @@
 #include "pv.h"
 #include "smp.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 void kmain(struct pv_boot *boot);
 
@@ -39,7 +39,7 @@ void kmain(struct pv_boot *raw)
 	idt_init();          // 256 gates to boot/isr.asm, lidt
 	percpu_init();       // GS base -> this CPU's struct percpu
 	apic_init();         // xAPIC/x2APIC ops, SVR software enable
-	timer_init(boot);    // TSC rate
+	tsc_init(boot);      // TSC rate
 	pv_init(boot);       // irqlab port or KTAP on COM1
 	smp_init(boot);      // AP trampoline at LAYOUT_TRAMPOLINE; APs start on demand (smp_boot)
 	test_run_all(boot);  // suites, then PV_DONE

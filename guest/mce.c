@@ -10,8 +10,8 @@
 #include "mce.h"
 #include "percpu.h"
 #include "pv.h"
-#include "timer.h"
 #include "trace.h"
+#include "tsc.h"
 
 static struct mce_log logs[MAX_CPUS];
 

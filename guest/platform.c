@@ -51,7 +51,7 @@ static int fw_cfg_present(void)
 }
 
 /* TSC kHz from the pvclock block KVM fills for us, as Linux's pvclock_tsc_khz(); 0 without
- * KVM's clocksource (TCG, bare metal): timer.c then asks CPUID 0x40000010 or the PIT. */
+ * KVM's clocksource (TCG, bare metal): tsc.c then asks CPUID 0x40000010 or the PIT. */
 static uint32_t kvmclock_tsc_khz(void)
 {
 	static volatile struct pvclock_vcpu_time_info pvti __attribute__((aligned(64)));

@@ -20,7 +20,7 @@ struct platform_cpus {
 /*
  * Fill a struct pv_boot at LAYOUT_BOOT_PARAMS (where irqlab's host puts it) from what the
  * platform says and return it: ncpus/max_cpus/mem_bytes from fw_cfg (or the MADT; 1 CPU if
- * neither exists), tsc_khz from KVM's pvclock when KVM is underneath (0 otherwise: timer.c
+ * neither exists), tsc_khz from KVM's pvclock when KVM is underneath (0 otherwise: tsc.c
  * calibrates), mce_banks from MCG_CAP. Runs first in kmain: no IDT, no per-CPU data yet.
  */
 const struct pv_boot *platform_boot_params(void);

@@ -6,7 +6,7 @@
 #include "cpu.h"
 #include "lib.h"
 #include "pv_serial.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define COM1_LSR    (PORT_COM1 + 5)
 #define   LSR_DR    0x01 /* receiver data ready */

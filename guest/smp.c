@@ -4,7 +4,8 @@
  * boot/trampoline.asm to LAYOUT_TRAMPOLINE, fills its parameter block, then sends INIT, waits,
  * and sends two SIPIs. Each AP starts in real mode at the trampoline, reaches long mode and
  * ap_main() below, sets itself up and reports online through memory (a flag and a counter: a
- * PV message would cost a ~9 us exit and serialize the APs), then idles in smp_call.c.
+ * PV message would cost a ~9 us exit and serialize the APs), then idles, running the calls
+ * on_cpu() (smp_call.c) queues for it.
  */
 #include <abi/layout.h>
 #include <abi/trampoline.h>
@@ -16,8 +17,9 @@
 #include "idt.h"
 #include "lib.h"
 #include "smp.h"
-#include "timer.h"
+#include "smp_wait.h"
 #include "trace.h"
+#include "tsc.h"
 
 /*
  * The SDM's example waits 10 ms after INIT and 200 us after each SIPI, figures for legacy
@@ -70,6 +72,17 @@ void udelay(uint64_t us)
 		pause();
 }
 
+static void on_eoi_only(struct frame *f)
+{
+	apic_eoi();
+}
+
+static void wake_vectors_init(void)
+{
+	idt_set_handler(SMP_CALL_VEC, on_eoi_only);   /* the wakeup is the point */
+	idt_set_handler(SMP_WAKE_VEC, on_eoi_only);
+}
+
 void smp_init(const struct pv_boot *boot)
 {
 	uint32_t self = this_cpu()->index;
@@ -84,7 +97,7 @@ void smp_init(const struct pv_boot *boot)
 	smp.x2apic = apic_x2apic_mode();
 	smp_cpus[self].online = 1;
 	smp_cpus[self].boots = 1;
-	smp_call_init();
+	wake_vectors_init();
 	if (smp.ncpus > 1)      /* ~30 emulated rep movsq iterations */
 		memcpy((void *)(uintptr_t)LAYOUT_TRAMPOLINE, trampoline_start,
 		       (size_t)(trampoline_end - trampoline_start));
@@ -112,6 +125,28 @@ static inline uint64_t read_cr4(void)
 
 	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
 	return v;
+}
+
+/*
+ * An AP's idle loop: wakes from `sti; hlt`, sees done != req, runs fn with IF=0 here (not in the
+ * handler, so fn may wait for interrupts itself and the call vector is not in service meanwhile),
+ * stores the result, sets done = req and wakes the caller with SMP_WAKE_VEC.
+ */
+static __attribute__((noreturn)) void smp_idle(struct smp_cpu *c)
+{
+	for (;;) {
+		cli();
+		while (c->done != c->req) {
+			uint32_t req = c->req;
+
+			c->result = c->fn(c->arg);
+			c->done = req;
+			apic_icr_write(APIC_DM_FIXED | SMP_WAKE_VEC, c->caller); /* it halts */
+		}
+		c->halts++;
+		sti_hlt();      /* STI's shadow: an IPI that came after the check still ends this hlt */
+		c->wakeups++;
+	}
 }
 
 /*

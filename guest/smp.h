@@ -20,7 +20,6 @@
 #include "percpu.h"
 
 #define SMP_CALL_VEC    0xF0    /* on_cpu(): wakes the target's idle loop */
-#define SMP_WAKE_VEC    0xF1    /* wakes a halted waiter: call done, last AP online, timer */
 #define AP_STACK_SIZE   8192    /* AP stacks are carved from RAM above the image */
 
 /* on_cpu*() results */
@@ -80,9 +79,7 @@ uint32_t smp_tramp_entered(void);           /* trampoline entries since smp_init
 void udelay(uint64_t us);                   /* TSC spin with IF unchanged */
 void smp_set_mode_flag(int x2apic);         /* smp_call.c: the mode restarted APs enter */
 
-/* --- smp_call.c: calls, waits, mode switches ------------------------------------------- */
-void smp_call_init(void);
-__attribute__((noreturn)) void smp_idle(struct smp_cpu *c);
+/* --- smp_call.c: calls, mode switches ------------------------------------------------- */
 /*
  * Run fn(arg) on `cpu` (the caller itself: at once). The target must be an online CPU in its
  * idle loop, i.e. an AP: a BSP busy in a test never answers. fn runs with IF=0 and may enable
@@ -99,21 +96,5 @@ uint32_t on_each_ap(smp_fn fn, void *arg, uint64_t *results); /* same, caller ex
 const char *smp_strerror(int err);
 /* All online CPUs to x2APIC (1) or xAPIC (0): APs first, then the caller. 0 on success. */
 int smp_set_apic_mode(int x2apic);
-/*
- * Bounded waits for (int32_t)(*count - target) >= 0, IF=1 while waiting, IF=0 on return.
- * spin: pause + an `in` from PORT_PV per iteration: here a pending interrupt is taken at an exit
- *       to userspace or a hlt, while exits KVM handles in its emulator (LAPIC MMIO, RDMSR, CPUID)
- *       leave it pending for up to ~1 ms;
- * halt: `sti; hlt`, woken by the awaited interrupt or by the LVT timer at the timeout
- *       (TSC-deadline mode, or one-shot without it; left masked).
- */
-int smp_spin_until(volatile uint32_t *count, uint32_t target, uint64_t timeout_us);
-int smp_halt_until(volatile uint32_t *count, uint32_t target, uint64_t timeout_us);
-/* smp_halt_until() in parts, for a series of waits under one timer: arm, wait..., disarm. */
-void smp_halt_arm(uint64_t deadline_tsc);
-int smp_halt_wait(volatile uint32_t *count, uint32_t target, uint64_t deadline_tsc);
-void smp_halt_disarm(void);
-/* Halted wait for memory no interrupt announces: woken by interrupts or every nap_us. */
-int smp_nap_until(volatile uint32_t *count, uint32_t target, uint64_t timeout_us, uint64_t nap_us);
 
 #endif

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* Timer lateness that neither the wait loop's pace nor a descheduled vCPU inflates (timer.h,
+/* Timer lateness that neither the wait loop's pace nor a descheduled vCPU inflates (timer_late.h,
  * docs/verdicts.md rule 2). */
 #include <abi/layout.h>
 
 #include "cpu.h"
+#include "offcpu.h"
 #include "pv.h"
-#include "timer.h"
+#include "timer_late.h"
+#include "tsc.h"
 
 void timed_start(struct timed *t, enum timed_kind kind, volatile uint32_t *count,
 		 volatile uint64_t *stamp, uint32_t nstamps, uint64_t due_us)

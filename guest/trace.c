@@ -7,8 +7,8 @@
  * guest zeroed RAM. Without room for them there is no tracing. */
 #include "percpu.h"
 #include "smp.h"
-#include "timer.h"
 #include "trace.h"
+#include "tsc.h"
 
 extern char _end[];             /* linker/guest.ld: end of the image */
 

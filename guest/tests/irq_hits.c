@@ -11,7 +11,7 @@
 #include "lib.h"
 #include "percpu.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 struct cpu_hits {
 	volatile uint32_t n[HIT_VECS];

@@ -15,7 +15,7 @@
 #include "lib.h"
 #include "pv.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 volatile uint32_t irq_count, irq_vec;
 volatile uint64_t irq_tsc[STAMPS];

@@ -8,21 +8,23 @@
 #include "apic_suite.h"
 #include <abi/layout.h>
 
+#include "apic_timer.h"
 #include "cpu.h"
 #include "pv.h"
 #include "test.h"
-#include "timer.h"
+#include "timer_late.h"
+#include "tsc.h"
 
 /*
  * Timer interrupts: never early (strict: t0 is read before arming, so the measured time can only
  * be too long, and the tick rate used for the bound is the fastest the calibration allows), and
  * never still undelivered at an exit later than the slack past due, net of the time the vCPU
  * could not run where that can delay the interrupt (docs/verdicts.md, rule 2).
- * Rates are measured against the TSC (timer.c), not assumed, and the TSC against the ACPI PM
+ * Rates are measured against the TSC (apic_timer.c), not assumed, and the TSC against the ACPI PM
  * timer (the host's CLOCK_MONOTONIC) over the one-shot test. A missing interrupt is waited for
  * TIMER_WAIT_US.
  *
- * Both are measured by timed_wait() (timer.h); without irqlab's marks (QEMU) the stamp is the
+ * Both are measured by timed_wait() (timer_late.h); without irqlab's marks (QEMU) the stamp is the
  * measure, nothing is taken off, and the slack is TIMER_SLACK_UNKNOWN_US.
  */
 

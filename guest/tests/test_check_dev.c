@@ -12,13 +12,15 @@
 #include <x86/msr.h>
 
 #include "apic.h"
+#include "apic_timer.h"
 #include "check_suite.h"
 #include "cpu.h"
 #include "idt.h"
 #include "lib.h"
 #include "pv.h"
 #include "test.h"
-#include "timer.h"
+#include "timer_late.h"
+#include "tsc.h"
 
 #define LEVEL_PIN     19          /* an IOAPIC pin above the 8259's 0-15 */
 #define LEVEL_VEC     0x70
@@ -119,8 +121,8 @@ static void timer_irq(struct frame *f)
 /*
  * The i-th one-shot: false (a failed check) if it was early or never came, else *late is how
  * far past its due time, in ns, an exit still had not delivered it, net of the time the vCPU
- * could not run while arming and of the host's own timers' lateness (timed_late(), timer.h;
- * without irqlab its stamp, nothing taken off).
+ * could not run while arming and of the host's own timers' lateness (timed_late(),
+ * timer_late.h; without irqlab its stamp, nothing taken off).
  */
 static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
 		    struct timed *t, int64_t *late)

@@ -9,12 +9,13 @@
 #include <x86/msr.h>
 
 #include "apic.h"
+#include "apic_timer.h"
 #include "check_suite.h"
 #include "cpu.h"
 #include "idt.h"
 #include "lib.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define WAKE_VEC     0x50       /* the one-shot that ends an MWAIT that waits anyway */
 #define WAKE_US      2000

@@ -16,7 +16,7 @@
 #include "lib.h"
 #include "pv.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define INT_N_VEC   0x80
 #define WIN_VEC     0x48

@@ -13,7 +13,7 @@
 #include "smp.h"
 #include "smp_tests.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define KVM_FEATURE_CLOCKSOURCE2 (1u << 3)  /* CPUID 0x40000001 EAX */
 #define MSR_KVM_SYSTEM_TIME_NEW 0x4B564D01u

@@ -20,7 +20,7 @@
 #include "pvreq.h"
 #include "smp_tests.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define PIN_EDGE    16
 #define PIN_LEVEL   17

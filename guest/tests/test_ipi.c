@@ -16,8 +16,9 @@
 #include "pv.h"
 #include "smp.h"
 #include "smp_tests.h"
+#include "smp_wait.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define ICR_POLLS       1000    /* reads of a busy xAPIC ICR before giving up */
 

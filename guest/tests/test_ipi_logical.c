@@ -13,8 +13,9 @@
 #include "pv.h"
 #include "smp.h"
 #include "smp_tests.h"
+#include "smp_wait.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define FLAT_CPUS       8       /* flat model: one bit of LDR[31:24] per CPU */
 #define CLUSTER_CPUS    60      /* cluster model: clusters 0..14 of 4 CPUs (15 = broadcast) */

@@ -20,8 +20,9 @@
 #include "pv.h"
 #include "smp.h"
 #include "smp_tests.h"
+#include "smp_wait.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define STORM_MAX_CPUS  64      /* one vector per sender: 0x80..0xBF */
 #define STORM_BUDGET    2048    /* IPIs in all: K = budget / (M (M - 1)), between 1 and 32 */
@@ -211,7 +212,7 @@ static void rt_gates(int x2apic, bool on)
 	idt_set_gate(PONG_VEC, !on ? 0 : x2apic ? ipi_fast_pong_x2apic : ipi_fast_pong_xapic);
 }
 
-/* The peer is in its idle loop's hlt (smp_call.c), so the call IPI below is what wakes it and
+/* The peer is in its idle loop's hlt (smp.c), so the call IPI below is what wakes it and
  * does not stay pending to wake the loop it starts. */
 static bool peer_idle(const struct smp_cpu *c, uint64_t deadline)
 {

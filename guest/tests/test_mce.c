@@ -19,7 +19,7 @@
 #include "smp.h"
 #include "smp_tests.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define MC_WAIT_US   500000     /* #MC comes at the target's next entry (cross-CPU adds a kick); a
                                    wait ends when it arrives, only a starved vCPU needs more */

@@ -17,7 +17,7 @@
 #include "pvreq.h"
 #include "smp_tests.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define VEC         (HIT_VEC_BASE + 1)
 #define GSI_LINE    PV_GSI_MSI_BASE         /* + cpu: routes for route_and_line */

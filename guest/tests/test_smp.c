@@ -16,7 +16,7 @@
 #include "smp.h"
 #include "smp_tests.h"
 #include "test.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define PROBE_US        2000    /* an AP that wrongly starts runs its first insn within ~100 us */
 #define PROBE_PER_AP_US 20

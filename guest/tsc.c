@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: MIT
-/* TSC rate and conversions, the APIC timer rate, bounded waits. */
+/* The TSC clock: its rate, conversions, the bounded waits and the PM timer check timed by it. */
 #include <abi/layout.h>
 
-#include "apic.h"
 #include "cpu.h"
-#include "pv.h"
-#include "pvreq.h"
-#include "timer.h"
+#include "tsc.h"
 
 #define PIT_HZ          1193182u
 #define PORT_PIT_CH2    0x42
 #define PORT_PIT_CMD    0x43
 #define PORT_PIT_GATE   0x61     /* bit 0 gate ch2, bit 1 speaker, bit 5 ch2 output */
 #define PIT_CAL_MS      10u
-#define APIC_CAL_US     1000u
 
 static uint32_t khz;
-static uint64_t apic_khz, apic_khz_max;
 
 /* KVM/VMware timing leaf: EAX = TSC kHz, present when 0x40000000.EAX >= 0x40000010. */
 static uint32_t cpuid_tsc_khz(void)
@@ -43,7 +38,7 @@ static uint32_t pit_tsc_khz(void)
 	return (uint32_t)((t1 - t0) / PIT_CAL_MS);
 }
 
-void timer_init(const struct pv_boot *boot)
+void tsc_init(const struct pv_boot *boot)
 {
 	khz = boot ? boot->tsc_khz : 0;
 	if (!khz)
@@ -58,46 +53,6 @@ uint32_t tsc_khz(void) { return khz; }
 uint64_t tsc_to_ns(uint64_t c) { return c / khz * 1000000 + c % khz * 1000000 / khz; }
 uint64_t tsc_to_us(uint64_t c) { return c / khz * 1000 + c % khz * 1000 / khz; }
 uint64_t us_to_tsc(uint64_t us) { return us * khz / 1000; }
-
-/*
- * Each TMCCT read happens somewhere inside its [rdtsc, rdtsc] bracket, so the time between the
- * two reads lies in [t2 - t1, t3 - t0]: the midpoints give the rate, the inner span its maximum.
- */
-static void apic_calibrate(void)
-{
-	uint64_t t0, t1, t2, t3, ticks, span = us_to_tsc(APIC_CAL_US);
-	uint32_t c0, c1;
-
-	apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVT_TIMER_ONESHOT);
-	apic_write(APIC_TDCR, APIC_TDR_DIV_1);
-	apic_write(APIC_TMICT, 0xFFFFFFFFu);
-	t0 = rdtsc();
-	c0 = apic_read(APIC_TMCCT);
-	t1 = rdtsc();
-	while (rdtsc() - t1 < span)
-		pause();
-	t2 = rdtsc();
-	c1 = apic_read(APIC_TMCCT);
-	t3 = rdtsc();
-	apic_write(APIC_TMICT, 0);
-	ticks = c0 - c1;
-	apic_khz = ticks * khz / ((t2 + t3) / 2 - (t0 + t1) / 2);
-	apic_khz_max = ticks * khz / (t2 - t1);
-}
-
-uint64_t timer_apic_khz(void)
-{
-	if (!apic_khz)
-		apic_calibrate();
-	return apic_khz;
-}
-
-uint64_t timer_apic_khz_max(void)
-{
-	if (!apic_khz_max)
-		apic_calibrate();
-	return apic_khz_max;
-}
 
 int wait_count(volatile uint32_t *count, uint32_t target, uint64_t timeout_us)
 {
@@ -132,28 +87,6 @@ void idle_us(uint64_t us)
 	static volatile uint32_t never;
 
 	wait_count(&never, 1, us);
-}
-
-void offcpu_mark(struct offcpu *m)
-{
-	m->known = pv_irqlab();
-	m->lo = rdtsc();
-	m->off = m->known ? inl(PORT_PV_OFFCPU) : 0;
-	m->hi = rdtsc();
-}
-
-uint64_t offcpu_between(const struct offcpu *a, const struct offcpu *b)
-{
-	int32_t off = (int32_t)(b->off - a->off);
-
-	return a->known && b->known && off > 0 ? (uint64_t)off : 0;
-}
-
-uint64_t offcpu_queued_ns(void)
-{
-	uint64_t delay, cpu, host;
-
-	return pv_irqlab() && !pvreq_run_delay(&delay, &cpu, &host) ? delay : 0;
 }
 
 #define PM_TIMER_HZ     3579545u
