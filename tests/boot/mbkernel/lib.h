@@ -55,5 +55,7 @@ void tap_plan(int n);
 bool tap_ok(bool cond, const char *name);
 void tap_skip(const char *name, const char *why);
 int tap_failures(void);
+int tap_count(void);                      /* lines printed so far */
+void tap_resume(int count, int failures); /* go on from a count kept elsewhere (s3.c) */
 
 #endif
