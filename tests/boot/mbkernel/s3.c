@@ -8,6 +8,8 @@
  * reset, so what the check needs afterwards is kept in a record beside the waking vector. After
  * the wake: WAK_STS in PM1_STS, the RTC's alarm enable cleared by the reset, and the other CPUs
  * start again from INIT-SIPI-SIPI. It is the last check: the wake path finishes the run.
+ * With `nowake` too, PM1_EN stays clear: the machine sleeps for good (QEMU: until killed); with
+ * `far`, the alarm is 30 s away.
  */
 #include "mbk.h"
 
@@ -73,13 +75,22 @@ static bool wait_uip(bool level)
 	return true;
 }
 
-/* The alarm at the next update, as kvm-unit-tests sets it: right after an update ended. */
-static void arm_alarm(struct s3_record *r)
+/* Half a minute from BCD seconds `sec`, in BCD. */
+static uint8_t half_minute_on(uint8_t sec)
+{
+	int s = ((sec >> 4) * 10 + (sec & 0xF) + 30) % 60;
+
+	return (uint8_t)((s / 10) << 4 | s % 10);
+}
+
+/* The alarm at the next update, as kvm-unit-tests sets it: right after an update ended; with
+ * `far`, 30 s later (a run that ends while asleep). */
+static void arm_alarm(struct s3_record *r, bool far)
 {
 	r->uip_rose = wait_uip(true);
 	r->uip_fell = r->uip_rose && wait_uip(false);
 	cmos(0x0C);                                 /* status C: clear pending flags */
-	cmos_write(0x01, RTC_ALARM_ANY);
+	cmos_write(0x01, far ? half_minute_on(cmos(0x00)) : RTC_ALARM_ANY);
 	cmos_write(0x03, RTC_ALARM_ANY);
 	cmos_write(0x05, RTC_ALARM_ANY);
 	cmos_write(0x0B, cmos(0x0B) | RTC_B_AIE);
@@ -127,8 +138,9 @@ void check_s3(struct boot *b)
 	memcpy((void *)(uintptr_t)WAKE_VECTOR, wake_start, (size_t)(wake_end - wake_start));
 	memcpy(facs + FACS_WAKING_VECTOR, &vector, 4);
 	outw(r->pm1_evt, PM1_WAK_STS | PM1_RTC);   /* write 1 to clear: nothing left from boot */
-	outw(r->pm1_evt + PM1_EN, PM1_RTC);
-	arm_alarm(r);
+	if (!arg_value(b, "nowake"))                /* `nowake`: the alarm is armed, but no wake */
+		outw(r->pm1_evt + PM1_EN, PM1_RTC);
+	arm_alarm(r, arg_value(b, "far") != NULL);
 	uart_flush();
 	r->tap_count = tap_count();
 	r->tap_failures = tap_failures();
