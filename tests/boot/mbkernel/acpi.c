@@ -46,14 +46,6 @@ static uint8_t sum(const uint8_t *p, uint32_t len)
 	return s;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /* 16-byte steps; revision 2+ RSDPs carry a second checksum over their `length` bytes. */
 static const uint8_t *scan_rsdp(uint32_t from, uint32_t to)
 {

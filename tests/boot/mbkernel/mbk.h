@@ -98,6 +98,8 @@ __attribute__((noreturn)) void s3_resumed(void);
 __attribute__((noreturn)) void finish(const struct boot *b);
 /* devices.c: the RTC, pc-testdev (argument `testdev`), an absent port */
 void check_rtc(void);
+uint8_t cmos(uint8_t reg);               /* RTC/CMOS register through ports 0x70/0x71 */
+void cmos_write(uint8_t reg, uint8_t v);
 void check_testdev(const struct boot *b);
 void check_absent(void);
 /* cpufeat.c: has=NAME / lacks=NAME arguments against CPUID */

@@ -24,8 +24,6 @@
 #define PM1_RTC            0x0400u    /* RTC_STS / RTC_EN */
 #define PM1_WAK_STS        0x8000u
 #define PM1_SLEEP_S3       0x2400u    /* SLP_EN | SLP_TYP 1 */
-#define RTC_INDEX          0x70
-#define RTC_DATA           0x71
 #define RTC_A_UIP          0x80
 #define RTC_B_AIE          0x20
 #define RTC_ALARM_ANY      0xC0
@@ -43,26 +41,6 @@ struct s3_record {
 	uint16_t pm1_evt;
 	bool fifo, uip_rose, uip_fell;
 };
-
-static uint8_t cmos(uint8_t reg)
-{
-	outb(RTC_INDEX, reg);
-	return inb(RTC_DATA);
-}
-
-static void cmos_write(uint8_t reg, uint8_t v)
-{
-	outb(RTC_INDEX, reg);
-	outb(RTC_DATA, v);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
 
 /* Until status A's UIP reads `level`, within UIP_WAIT_CYCLES. */
 static bool wait_uip(bool level)
