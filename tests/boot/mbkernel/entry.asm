@@ -95,25 +95,6 @@ ap_entry32:
 	hlt
 	jmp .park
 
-; The waking vector's 32-bit half: a fresh stack (QEMU reloads the kernel image on the wake's
-; reset, so nothing in it survives, the old stack included), then s3_resumed() (s3.c).
-global wake_start, wake_end
-extern s3_resumed
-wake_entry32:
-	mov ax, DATA_SEL
-	mov ds, ax
-	mov es, ax
-	mov fs, ax
-	mov gs, ax
-	mov ss, ax
-	mov esp, bsp_stack + BSP_STACK_SIZE
-	cld
-	call s3_resumed
-.halt:
-	cli
-	hlt
-	jmp .halt
-
 ; The waking vector: real mode as after reset (CS = vector >> 4, IP = vector & 0xF), so only
 ; offsets from wake_start are valid, through DS = CS.
 bits 16
@@ -132,6 +113,25 @@ wake_gdtr:
 	dd gdt
 wake_end:
 bits 32
+
+; The waking vector's 32-bit half: a fresh stack (QEMU reloads the kernel image on the wake's
+; reset, so nothing in it survives, the old stack included), then s3_resumed() (s3.c).
+global wake_start, wake_end
+extern s3_resumed
+wake_entry32:
+	mov ax, DATA_SEL
+	mov ds, ax
+	mov es, ax
+	mov fs, ax
+	mov gs, ax
+	mov ss, ax
+	mov esp, bsp_stack + BSP_STACK_SIZE
+	cld
+	call s3_resumed
+.halt:
+	cli
+	hlt
+	jmp .halt
 
 section .data
 align 8
