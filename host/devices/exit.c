@@ -108,6 +108,16 @@ static enum exit_verdict pio_rtc(struct exit_ctx *ctx, uint16_t port, int is_wri
 	return EXITV_CONTINUE;
 }
 
+/* A write that asks for S3 stops this vCPU's exit handling here: the rest of a string I/O
+ * instruction is not carried out, as the machine sleeps at once. */
+static enum exit_verdict pio_pm1(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
+				 uint32_t *val)
+{
+	if (!ctx->pm1)
+		return pio_unclaimed(ctx, val, is_write);
+	return pm1_io(ctx->pm1, port, is_write, size, val) == PM1_SLEEP_S3 ? EXITV_SLEEP_S3 : EXITV_CONTINUE;
+}
+
 static enum exit_verdict pio_testdev(struct exit_ctx *ctx, uint16_t port, int is_write, int size,
 				     uint32_t *val)
 {
@@ -125,6 +135,7 @@ static const struct pio_handler pio_table[] = {
 	{ PORT_DEBUG_EXIT, PORT_DEBUG_EXIT, pio_debug_exit },
 	{ PORT_BOCHS_SHUTDOWN, PORT_BOCHS_SHUTDOWN, pio_shutdown },
 	{ PORT_FW_CFG, PORT_FW_CFG_LAST, pio_fw_cfg },
+	{ PORT_ACPI_PM1_EVT, PORT_ACPI_PM1_LAST, pio_pm1 },
 	{ PORT_ACPI_PM_TMR, PORT_ACPI_PM_TMR_LAST, pio_pm_timer },
 	{ RTC_PORT_INDEX, RTC_PORT_DATA, pio_rtc },
 	{ PC_TESTDEV_PORT_DATA, PC_TESTDEV_PORT_DATA_BYTE + 3, pio_testdev },

@@ -12,6 +12,7 @@
 #include "fw_cfg.h"
 #include "ioapic.h"
 #include "pc_testdev.h"
+#include "pm1.h"
 #include "rtc.h"
 #include "serial.h"
 
@@ -36,6 +37,7 @@ struct exit_ctx {
 	struct ioapic *ioapic;            /* userspace IOAPIC (--irqchip split); NULL: absent */
 	struct coalesced *coalesced;      /* COM1 writes queued by KVM; NULL: none */
 	struct rtc *rtc;                  /* CMOS RTC at 0x70/0x71; NULL: absent */
+	struct pm1 *pm1;                  /* ACPI PM1a event/control blocks; NULL: absent */
 	struct pc_testdev *testdev;       /* QEMU's pc-testdev; NULL: absent */
 	struct timer_probe *timer_probe;  /* host-timer probe (PORT_PV_TIMER_PROBE); NULL: absent */
 	struct unclaimed *unclaimed;      /* NULL: not counted */
@@ -45,6 +47,7 @@ struct exit_ctx {
 enum exit_verdict {
 	EXITV_CONTINUE,           /* handled: KVM_RUN again */
 	EXITV_STOP,               /* the run is over (done, protocol error, debug-exit) */
+	EXITV_SLEEP_S3,           /* the guest asked for S3 (PM1_CNT): the vCPU's thread sleeps */
 	EXITV_SHUTDOWN,           /* triple fault */
 	EXITV_EMULATION,          /* KVM_EXIT_INTERNAL_ERROR */
 	EXITV_ENTRY_FAILED,       /* KVM_EXIT_FAIL_ENTRY */

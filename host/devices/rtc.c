@@ -4,6 +4,11 @@
 #include <string.h>
 #include <time.h>
 
+#define NS_PER_S        1000000000ll
+#define UIP_BEFORE_NS   244000ll       /* MC146818A: UIP rises 244 us before the update */
+#define UPDATE_CYCLE_NS 1984000ll      /* ... and falls when the 1984 us update cycle ends */
+#define DAY_S           86400
+
 static uint8_t to_bcd(int v)
 {
 	return (uint8_t)(((v / 10) << 4) | (v % 10));
@@ -95,13 +100,46 @@ void rtc_init(struct rtc *r, uint64_t mem_size)
 	record_mem(r, mem_size);
 }
 
+static bool is_time_reg(uint8_t reg)
+{
+	return reg == RTC_REG_SECONDS || reg == RTC_REG_MINUTES || reg == RTC_REG_HOURS ||
+	       (reg >= RTC_REG_WEEKDAY && reg <= RTC_REG_YEAR) || reg == RTC_REG_CENTURY;
+}
+
+static int64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* The clock advances once a second while the divider runs and SET is clear. */
+static bool updating(const struct rtc *r)
+{
+	return (r->cmos[RTC_REG_A] & RTC_A_DV_MASK) == RTC_A_DV_RUN && !(r->cmos[RTC_REG_B] & RTC_B_SET);
+}
+
+/* The guest's clock is the host's plus whole seconds, so its updates fall on the host's. */
+static bool uip_at(const struct rtc *r, int64_t now_ns)
+{
+	int64_t frac = ((now_ns % NS_PER_S) + NS_PER_S) % NS_PER_S;
+
+	return updating(r) && (frac >= NS_PER_S - UIP_BEFORE_NS || frac < UPDATE_CYCLE_NS);
+}
+
 static uint8_t read_reg(struct rtc *r, uint8_t reg)
 {
-	if (reg <= RTC_REG_YEAR || reg == RTC_REG_CENTURY)
+	uint8_t v;
+
+	if (is_time_reg(reg))
 		refresh(r);
+	v = r->cmos[reg];
 	if (reg == RTC_REG_A)
-		return r->cmos[reg] & 0x7F;    /* UIP: never mid-update */
-	return r->cmos[reg];
+		return (uint8_t)((v & 0x7F) | (uip_at(r, realtime_ns()) ? RTC_A_UIP : 0));
+	if (reg == RTC_REG_C)
+		r->cmos[reg] = 0;              /* read to clear */
+	return v;
 }
 
 static void write_reg(struct rtc *r, uint8_t reg, uint8_t v)
@@ -116,10 +154,10 @@ static void write_reg(struct rtc *r, uint8_t reg, uint8_t v)
 	default:
 		break;
 	}
-	if (reg <= RTC_REG_YEAR || reg == RTC_REG_CENTURY)
+	if (is_time_reg(reg))
 		refresh(r);                    /* the other fields from now, then this one */
 	r->cmos[reg] = v;
-	if (reg <= RTC_REG_YEAR || reg == RTC_REG_CENTURY)
+	if (is_time_reg(reg))
 		set_clock(r);
 }
 
@@ -136,5 +174,52 @@ void rtc_io(struct rtc *r, uint16_t port, bool is_write, uint32_t *val)
 	} else {
 		*val = read_reg(r, r->index);
 	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+bool rtc_uip_at(struct rtc *r, int64_t now_ns)
+{
+	bool uip;
+
+	pthread_mutex_lock(&r->lock);
+	uip = uip_at(r, now_ns);
+	pthread_mutex_unlock(&r->lock);
+	return uip;
+}
+
+static bool alarm_byte_matches(uint8_t alarm, uint8_t now)
+{
+	return (alarm & RTC_ALARM_ANY) == RTC_ALARM_ANY || alarm == now;
+}
+
+/* Guest time `t` (seconds since the epoch, UTC) against the three alarm registers. */
+static bool alarm_matches(const struct rtc *r, int64_t t)
+{
+	int64_t tod = ((t % DAY_S) + DAY_S) % DAY_S;
+
+	return alarm_byte_matches(r->cmos[RTC_REG_SEC_ALARM], encode(r, (int)(tod % 60))) &&
+	       alarm_byte_matches(r->cmos[RTC_REG_MIN_ALARM], encode(r, (int)(tod / 60 % 60))) &&
+	       alarm_byte_matches(r->cmos[RTC_REG_HOUR_ALARM], encode_hour(r, (int)(tod / 3600)));
+}
+
+int64_t rtc_next_alarm_ns(struct rtc *r, int64_t now_ns)
+{
+	int64_t host_s = now_ns / NS_PER_S - (now_ns % NS_PER_S < 0), found = RTC_NO_ALARM;
+	bool armed;
+
+	pthread_mutex_lock(&r->lock);
+	armed = (r->cmos[RTC_REG_B] & RTC_B_AIE) && updating(r);
+	for (int64_t t = host_s + 1; armed && found == RTC_NO_ALARM && t <= host_s + DAY_S; t++)
+		if (alarm_matches(r, t + r->offset_s))        /* the update that makes it time t */
+			found = t * NS_PER_S;
+	pthread_mutex_unlock(&r->lock);
+	return found;
+}
+
+void rtc_wake_reset(struct rtc *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->cmos[RTC_REG_B] &= (uint8_t)~(RTC_B_PIE | RTC_B_AIE | RTC_B_SQWE);
+	r->cmos[RTC_REG_C] = 0;
 	pthread_mutex_unlock(&r->lock);
 }

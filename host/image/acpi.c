@@ -7,7 +7,6 @@
 #include "abi/layout.h"
 #include "util.h"
 
-#define FACS_LEN     64        /* 5.2.9: no checksum; 64-byte aligned */
 #define MADT_LEN(n)  (sizeof(struct acpi_madt) + madt_lapics_len(n) + 12)
 
 /* Tables are placed one after another from LAYOUT_ACPI_TABLES, each 64-byte aligned. */
@@ -102,25 +101,32 @@ static int write_madt(struct acpi_cursor *c, int ncpus, uint32_t *gpa)
 	return 0;
 }
 
-/* Only the PM timer is real: no PM1 event/control blocks, no SMI command port (ACPI mode is
- * fixed), C2/C3 unsupported (latencies > 100 and > 1000 us, 5.2.8). TMR_VAL_EXT clear: 24 bits. */
+/* The FACS comes first, at LAYOUT_ACPI_FACS (64-byte aligned), where a resume finds its waking
+ * vector. The PM1a blocks and the PM timer are real (QEMU pc's PIIX4 addresses); no SMI command
+ * port (ACPI mode is fixed), C2/C3 unsupported (latencies > 100 and > 1000 us, 5.2.8).
+ * TMR_VAL_EXT clear: 24 bits. */
 static int write_fadt(struct acpi_cursor *c, uint32_t *gpa)
 {
-	struct acpi_header *dsdt, *facs_h;
+	struct acpi_header *dsdt;
 	uint32_t facs_gpa, dsdt_gpa;
+	struct acpi_facs *facs;
 	struct acpi_fadt *f;
 
-	if (!(facs_h = alloc(c, FACS_LEN, &facs_gpa)) || !(dsdt = alloc(c, sizeof(*dsdt), &dsdt_gpa)) ||
-	    !(f = alloc(c, sizeof(*f), gpa)))
+	if (!(facs = alloc(c, sizeof(*facs), &facs_gpa)) || facs_gpa != LAYOUT_ACPI_FACS ||
+	    !(dsdt = alloc(c, sizeof(*dsdt), &dsdt_gpa)) || !(f = alloc(c, sizeof(*f), gpa)))
 		return -1;
-	memcpy(facs_h->signature, "FACS", 4);
-	facs_h->length = FACS_LEN;
+	memcpy(facs->signature, "FACS", 4);
+	facs->length = sizeof(*facs);            /* waking vector 0: no resume until the OS sets one */
 	header(dsdt, "DSDT", sizeof(*dsdt), 1);  /* an empty definition block: no AML */
 	seal(dsdt);
 	header(&f->h, "FACP", sizeof(*f), 1);
 	f->firmware_ctrl = facs_gpa;
 	f->dsdt = dsdt_gpa;
 	f->sci_int = ACPI_SCI_IRQ;
+	f->pm1a_evt_blk = PORT_ACPI_PM1_EVT;
+	f->pm1_evt_len = 4;
+	f->pm1a_cnt_blk = PORT_ACPI_PM1_CNT;
+	f->pm1_cnt_len = 2;
 	f->pm_tmr_blk = PORT_ACPI_PM_TMR;
 	f->pm_tmr_len = 4;
 	f->p_lvl2_lat = 0x0FFF;

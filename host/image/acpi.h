@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* ACPI 1.0 tables for multiboot kernels, as a PC BIOS leaves them: an RSDP in the BIOS area
- * (LAYOUT_ACPI_RSDP) pointing at an RSDT, which lists a FADT (its PM_TMR_BLK is irqlab's PM timer
- * port, its FIRMWARE_CTRL and DSDT an empty FACS and DSDT) and a MADT (one enabled local APIC
- * per vCPU, APIC IDs 0..N-1, and the IOAPIC). Layouts: ACPI 1.0b, sections 5.2.4 to 5.2.10. */
+ * (LAYOUT_ACPI_RSDP) pointing at an RSDT, which lists a FADT (its PM1a event and control blocks
+ * and PM_TMR_BLK are irqlab's PM1 device and PM timer ports, its FIRMWARE_CTRL the FACS at
+ * LAYOUT_ACPI_FACS, whose waking vector an S3 resume jumps to, its DSDT an empty one) and a MADT
+ * (one enabled local APIC per vCPU, APIC IDs 0..N-1, and the IOAPIC). Layouts: ACPI 1.0b,
+ * sections 5.2.4 to 5.2.10. */
 #ifndef IRQLAB_HOST_ACPI_H
 #define IRQLAB_HOST_ACPI_H
 
@@ -47,6 +49,15 @@ struct __attribute__((packed)) acpi_fadt {       /* 5.2.8, revision 1: 116 bytes
 	uint32_t flags;
 };
 
+struct __attribute__((packed)) acpi_facs {       /* 5.2.9, ACPI 1.0: 64 bytes, no checksum */
+	char signature[4];                         /* "FACS" */
+	uint32_t length;
+	uint32_t hardware_signature;               /* changes when the hardware does: never here */
+	uint32_t firmware_waking_vector;           /* the OS writes it; S3 resumes there, real mode */
+	uint32_t global_lock, flags;
+	uint8_t reserved[40];
+};
+
 struct __attribute__((packed)) acpi_madt {       /* 5.2.10.4: then the entries */
 	struct acpi_header h;
 	uint32_t lapic_addr, flags;
@@ -66,6 +77,10 @@ _Static_assert(sizeof(struct acpi_header) == 36, "ACPI header is 36 bytes");
 _Static_assert(sizeof(struct acpi_fadt) == 116, "FADT revision 1 is 116 bytes");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, pm_tmr_blk) == 76, "PM_TMR_BLK at offset 76");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, flags) == 112, "FADT flags at offset 112");
+_Static_assert(__builtin_offsetof(struct acpi_fadt, pm1a_evt_blk) == 56, "PM1a_EVT_BLK at offset 56");
+_Static_assert(__builtin_offsetof(struct acpi_fadt, pm1_evt_len) == 88, "PM1_EVT_LEN at offset 88");
+_Static_assert(sizeof(struct acpi_facs) == 64, "FACS is 64 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_facs, firmware_waking_vector) == 12, "waking vector at 12");
 
 /* Write every table into guest RAM for `ncpus` vCPUs. Returns 0, or -ENOMEM with a one-line
  * reason in `why` when a table would leave guest RAM or its range. */

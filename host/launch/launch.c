@@ -46,6 +46,7 @@ struct launch {
 	struct plan *list_out;      /* launch_plan(): where --list hands the plan */
 	struct platform platform;
 	struct rtc rtc;                 /* multiboot kernels: the CMOS RTC every PC has */
+	struct pm1 pm1;                 /* ... and the ACPI PM1 blocks their FADT names */
 	struct pc_testdev *testdev;     /* -device pc-testdev (irqlab-qemu) */
 	struct timer_probe timer_probe; /* how late host timers fire, for the guest's timer tests */
 	struct unclaimed unclaimed;     /* accesses no device claimed, for --stats */
@@ -84,8 +85,8 @@ static int final_status(struct launch *l)
 	if (l->multiboot && !l->report.hello_ns) {  /* a crash makes a plan too: HELLO decides */
 		if (l->mexit.kind != MEXIT_NONE)
 			return machine_exit_status(&l->mexit, l->o.qemu_status);
-		if (l->o.qemu_status)
-			return l->report.crash == OUT_TIMEOUT ? 124 : 0;
+		if (l->o.qemu_status)  /* QEMU asleep without a wake event ends at the runner's timeout */
+			return l->report.crash == OUT_TIMEOUT || pm1_is_asleep(&l->pm1) ? 124 : 0;
 		return crashed ? EXIT_GUEST : EXIT_TEST_FAILED;
 	}
 	if (l->mexit.kind != MEXIT_NONE && !crashed)
@@ -93,12 +94,14 @@ static int final_status(struct launch *l)
 	return report_finish(&l->report);
 }
 
-/* The PC devices QEMU-style kernels find: the RTC always, pc-testdev when asked for. */
+/* The PC devices QEMU-style kernels find: the RTC and PM1 always, pc-testdev when asked for. */
 static void isa_devices_init(struct launch *l, struct exit_ctx *devices)
 {
 	if (l->multiboot) {
 		rtc_init(&l->rtc, l->o.mem_size);
 		devices->rtc = &l->rtc;
+		pm1_init(&l->pm1);
+		devices->pm1 = &l->pm1;
 	}
 	if (l->o.pc_testdev) {
 		l->testdev = xcalloc(1, sizeof(*l->testdev));

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct run_ctl {
 	pthread_mutex_t lock;
@@ -17,6 +18,10 @@ struct run_ctl {
 
 void run_request_stop(struct run_ctl *ctl);
 bool run_stopping(struct run_ctl *ctl);
+
+/* A vCPU thread sleeps until `when_ns` of CLOCK_REALTIME (the clock the condition variable
+ * waits on) or the stop, whichever is first: true if the time came, false on the stop. */
+bool run_ctl_sleep_until(struct run_ctl *ctl, int64_t when_ns);
 
 /* A vCPU thread, its own setup done: count itself and wait to be released (or the stop). */
 void run_ctl_arrive(struct run_ctl *ctl);

@@ -232,6 +232,8 @@ void *vcpu_thread(void *arg)
 			break;
 		}
 		why = exit_dispatch(&v->ectx, v->run);
+		if (why == EXITV_SLEEP_S3)            /* asleep until the wake event; resumed or ended */
+			why = v->env->sleep_s3(v);
 		if (why == EXITV_CONTINUE)
 			continue;
 		if (why != EXITV_STOP)

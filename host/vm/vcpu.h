@@ -22,6 +22,8 @@ struct vcpu_env {
 	enum cpu_vendor vendor;
 	const struct cpuid_edits *cpuid_edits;  /* -cpu MODEL,+feat,-feat (irqlab-qemu) */
 	const struct guest_mem *mem;               /* instruction bytes for crash reports */
+	struct vcpu *vcpus;                        /* all of them (S3 parks the others) */
+	enum exit_verdict (*sleep_s3)(struct vcpu *v);  /* S3 (sleep.c), a VM-wide state */
 };
 
 struct gdb_stub;

@@ -9,6 +9,7 @@
 #include "abi/layout.h"
 #include "ioapic.h"
 #include "irq.h"
+#include "sleep.h"
 #include "util.h"
 
 /* Slot 0: all of guest RAM at guest-physical 0. */
@@ -76,9 +77,9 @@ static void create_userspace_ioapic(struct vm *vm)
 
 static void create_vcpus(struct vm *vm)
 {
-	vm->vcpu_env = (struct vcpu_env){ vm->fd, vm->kvm.run_size, vm->kvm.supported_cpuid, vm->ncpus,
-					  vm->vendor, &vm->cpuid_edits, &vm->mem };
 	vm->vcpus = xcalloc((size_t)vm->ncpus, sizeof(*vm->vcpus));
+	vm->vcpu_env = (struct vcpu_env){ vm->fd, vm->kvm.run_size, vm->kvm.supported_cpuid, vm->ncpus,
+					  vm->vendor, &vm->cpuid_edits, &vm->mem, vm->vcpus, sleep_s3 };
 	for (int i = 0; i < vm->ncpus; i++)
 		vcpu_create(&vm->vcpu_env, &vm->vcpus[i], i);
 	vm->tsc_khz = (uint32_t)kvm_ioctl(vm->vcpus[0].fd, KVM_GET_TSC_KHZ, 0);

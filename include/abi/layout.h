@@ -27,6 +27,7 @@
 /* --- ACPI 1.0 tables, multiboot kernels only (host/image/acpi.c) --------------------------------- */
 #define LAYOUT_ACPI_TABLES      0x000E0000 /* RSDT, FADT, FACS, DSDT, MADT: ACPI-typed in the map */
 #define LAYOUT_ACPI_TABLES_END  0x000F0000
+#define LAYOUT_ACPI_FACS        LAYOUT_ACPI_TABLES /* the first table: a resume reads its waking vector */
 #define LAYOUT_ACPI_RSDP        0x000F0000 /* first 16-byte slot kvm-unit-tests scans (0xF0000..) */
 #define LAYOUT_BIOS_END         0x00100000 /* the spec's RSDP scan: 0xE0000..0xFFFFF */
 
@@ -63,6 +64,9 @@
 #define PORT_BOCHS_SHUTDOWN     0x8900 /* "Shutdown" written byte by byte powers off */
 #define PORT_PCI_CONFIG         0x0CF8
 #define PORT_PCI_CONFIG_LAST    0x0CFF
+#define PORT_ACPI_PM1_EVT       0xB000 /* PM1a_EVT_BLK: PM1_STS, PM1_EN (PIIX4 PM base, as QEMU's pc) */
+#define PORT_ACPI_PM1_CNT       0xB004 /* PM1a_CNT_BLK: PM1_CNT (SLP_TYP, SLP_EN) */
+#define PORT_ACPI_PM1_LAST      0xB005 /* PM1_EVT_LEN = 4, PM1_CNT_LEN = 2 */
 #define PORT_ACPI_PM_TMR        0xB008 /* ACPI PM timer, as QEMU's pc (PIIX4 PM base 0xB000 + 8) */
 #define PORT_ACPI_PM_TMR_LAST   0xB00B /* PM_TMR_LEN = 4 */
 
@@ -91,6 +95,8 @@ _Static_assert(LAYOUT_PM_TMR_OUTSIDE(PORT_COM1, PORT_COM1_LAST) && LAYOUT_PM_TMR
 	       "PM timer overlaps COM1 or fw_cfg");
 _Static_assert(LAYOUT_PM_TMR_OUTSIDE(PORT_PCI_CONFIG, PORT_PCI_CONFIG_LAST) &&
 	       LAYOUT_PM_TMR_OUTSIDE(PORT_BOCHS_SHUTDOWN, PORT_BOCHS_SHUTDOWN), "PM timer overlaps PCI or shutdown");
+_Static_assert(PORT_ACPI_PM1_LAST < PORT_ACPI_PM_TMR && PORT_ACPI_PM1_EVT > PORT_BOCHS_SHUTDOWN,
+	       "PM1 blocks overlap the PM timer or the shutdown port");
 _Static_assert(LAYOUT_ACPI_TABLES_END <= LAYOUT_ACPI_RSDP && LAYOUT_ACPI_TABLES >= 0xE0000 &&
 	       LAYOUT_ACPI_RSDP % 16 == 0 && LAYOUT_ACPI_RSDP + 20 <= LAYOUT_BIOS_END, "RSDP in the BIOS area");
 _Static_assert(LAYOUT_ACPI_TABLES >= LAYOUT_BOOT_STACK_TOP, "ACPI tables above the boot stack");

@@ -125,10 +125,17 @@ static void test_tables(int ncpus, uint64_t ram)
 		return;
 	ok(fadt->pm_tmr_blk == PORT_ACPI_PM_TMR && fadt->pm_tmr_len == 4 && !(fadt->flags & FADT_TMR_VAL_EXT),
 	   "%d CPUs: FADT PM_TMR_BLK 0x%x, length 4, 24-bit timer", ncpus, fadt->pm_tmr_blk);
+	ok(fadt->pm1a_evt_blk == PORT_ACPI_PM1_EVT && fadt->pm1_evt_len == 4 && fadt->pm1a_cnt_blk == PORT_ACPI_PM1_CNT &&
+	   fadt->pm1_cnt_len == 2 && !fadt->pm1b_evt_blk && !fadt->pm1b_cnt_blk,
+	   "%d CPUs: FADT PM1a_EVT_BLK 0x%x (4 bytes), PM1a_CNT_BLK 0x%x (2 bytes), no PM1b", ncpus,
+	   fadt->pm1a_evt_blk, fadt->pm1a_cnt_blk);
 	dsdt = table(fadt->dsdt, "DSDT");
 	facs = mem_ptr(&mem, fadt->firmware_ctrl, 64);
 	ok(dsdt && facs && !memcmp(facs->signature, "FACS", 4) && facs->length == 64 && !(fadt->firmware_ctrl & 63),
 	   "%d CPUs: FADT -> DSDT (checksum 0) and a 64-byte aligned FACS", ncpus);
+	ok(fadt->firmware_ctrl == LAYOUT_ACPI_FACS && facs &&
+	   !((const struct acpi_facs *)facs)->firmware_waking_vector,
+	   "%d CPUs: the FACS at LAYOUT_ACPI_FACS, where a resume reads it; waking vector 0", ncpus);
 	c = walk_madt(madt);
 	ok(c.lapics + c.x2apics == ncpus && c.lapics == (ncpus < 255 ? ncpus : 255) && c.ids_in_order,
 	   "%d CPUs: MADT: %d enabled local APICs (%d x2APIC), IDs 0..N-1", ncpus, c.lapics + c.x2apics, c.x2apics);

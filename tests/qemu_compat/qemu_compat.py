@@ -133,15 +133,20 @@ def run(tap, a):
     status, out, err = execute([a.prog, "-nodefaults", "-serial", "stdio", "-kernel", a.kernel, "-append", "exit=0"], 5)
     tap.ok(status is None and "ok 1 - multiboot magic" in out,
            "no isa-debug-exit: the write to 0xF4 does not end the run (QEMU hangs too)", f"{status}\n{out[-300:]}")
+    status, out, err = execute([a.prog] + RUNNER + [a.kernel, "-smp", "1", "-append", "s3"], 60)
+    tap.ok(status == 1 and not failed(out) and "ok 20 - s3" in out and not err,
+           "the runner's s3 shape (-smp 1, nothing else): sleeps, wakes by the RTC alarm, passes",
+           f"status {status}\n{out[-300:]}\n{err}")
     status, out, err = execute(["timeout", "-k", "1s", "--foreground", "2s", a.prog] + RUNNER +
                                [a.kernel, "-append", "hang"], 10)
     tap.ok(status == 124, "a hang under the runner's timeout(1): 124, as with QEMU", f"{status}\n{err}")
 
 
 def devices(tap, a, qemu, extra, label):
-    cmd = RUNNER + [a.kernel, "-smp", "2", "-append", "testdev"] + extra
+    cmd = RUNNER + [a.kernel, "-smp", "2", "-append", "testdev s3"] + extra
     i_status, i_out, i_err = execute([a.prog] + cmd, 60)
-    tap.ok(i_status == 1 and not failed(i_out) and not i_err, f"irqlab-qemu{label}: rtc, pc-testdev, absent port pass",
+    tap.ok(i_status == 1 and not failed(i_out) and not i_err,
+           f"irqlab-qemu{label}: rtc, pc-testdev, absent port, s3 pass",
            f"status {i_status}, failed {sorted(failed(i_out))}\n{i_err}")
     if not qemu:
         return

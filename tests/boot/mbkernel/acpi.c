@@ -46,14 +46,6 @@ static uint8_t sum(const uint8_t *p, uint32_t len)
 	return s;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /* 16-byte steps; revision 2+ RSDPs carry a second checksum over their `length` bytes. */
 static const uint8_t *scan_rsdp(uint32_t from, uint32_t to)
 {
@@ -160,15 +152,36 @@ static void diag(const struct acpi_seen *s)
 	putc('\n');
 }
 
+/* The RSDP where an OS looks: the F segment first, then the E segment. */
+static const uint8_t *find_rsdp(void)
+{
+	const uint8_t *rsdp = scan_rsdp(BIOS_F_SEG, BIOS_END);
+
+	return rsdp ? rsdp : scan_rsdp(BIOS_E_SEG, BIOS_F_SEG);
+}
+
+const uint8_t *acpi_find_fadt(void)
+{
+	struct acpi_seen s = { .sums = true };
+	const uint8_t *rsdp = find_rsdp(), *rsdt, *t;
+	uint32_t n;
+
+	if (!rsdp || !(rsdt = table_at(rd32(rsdp + 16), &s)) || !sig_eq(rsdt, "RSDT", 4))
+		return NULL;
+	n = (rd32(rsdt + 4) - HDR_LEN) / 4;
+	for (uint32_t i = 0; i < n; i++)
+		if ((t = table_at(rd32(rsdt + HDR_LEN + 4 * i), &s)) && sig_eq(t, "FACP", 4))
+			return s.sums ? t : NULL;
+	return NULL;
+}
+
 void check_acpi(const struct boot *b)
 {
 	struct acpi_seen s = { .sums = true };
-	const uint8_t *rsdp = scan_rsdp(BIOS_F_SEG, BIOS_END), *rsdt = NULL;
+	const uint8_t *rsdp = find_rsdp(), *rsdt = NULL;
 	uint64_t scaled;
 	bool rate;
 
-	if (!rsdp)
-		rsdp = scan_rsdp(BIOS_E_SEG, BIOS_F_SEG);
 	s.rsdp = rsdp != NULL;
 	if (rsdp && (rsdt = table_at(rd32(rsdp + 16), &s)) && sig_eq(rsdt, "RSDT", 4)) {
 		s.rsdt = true;

@@ -163,6 +163,17 @@ int tap_failures(void)
 	return tap_failed;
 }
 
+int tap_count(void)
+{
+	return tap_n;
+}
+
+void tap_resume(int count, int failures)
+{
+	tap_n = count;
+	tap_failed = failures;
+}
+
 /* The divisor latch sits behind LCR.DLAB, over THR/IER (16550 datasheet, register map): set a
  * divisor, read it back, and check IER shows through again once DLAB is clear. */
 bool uart_divisor_latched(void)

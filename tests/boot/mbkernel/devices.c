@@ -19,10 +19,16 @@
 #define TEST_VECTOR    0x40
 #define ABSENT_PORT    0x2E8         /* COM4: no device under either */
 
-static uint8_t cmos(uint8_t reg)
+uint8_t cmos(uint8_t reg)
 {
 	outb(RTC_INDEX, reg);
 	return inb(RTC_DATA);
+}
+
+void cmos_write(uint8_t reg, uint8_t v)
+{
+	outb(RTC_INDEX, reg);
+	outb(RTC_DATA, v);
 }
 
 static bool bcd_in(uint8_t v, int lo, int hi)

@@ -95,6 +95,44 @@ ap_entry32:
 	hlt
 	jmp .park
 
+; The waking vector: real mode as after reset (CS = vector >> 4, IP = vector & 0xF), so only
+; offsets from wake_start are valid, through DS = CS.
+bits 16
+wake_start:
+	cli
+	mov ax, cs
+	mov ds, ax
+	o32 lgdt [wake_gdtr - wake_start]
+	mov eax, cr0
+	and eax, 0x9FFFFFFF               ; CD and NW clear: caches on
+	or al, 1                          ; CR0.PE
+	mov cr0, eax
+	jmp dword CODE_SEL:wake_entry32
+wake_gdtr:
+	dw gdt_end - gdt - 1
+	dd gdt
+wake_end:
+bits 32
+
+; The waking vector's 32-bit half: a fresh stack (QEMU reloads the kernel image on the wake's
+; reset, so nothing in it survives, the old stack included), then s3_resumed() (s3.c).
+global wake_start, wake_end
+extern s3_resumed
+wake_entry32:
+	mov ax, DATA_SEL
+	mov ds, ax
+	mov es, ax
+	mov fs, ax
+	mov gs, ax
+	mov ss, ax
+	mov esp, bsp_stack + BSP_STACK_SIZE
+	cld
+	call s3_resumed
+.halt:
+	cli
+	hlt
+	jmp .halt
+
 section .data
 align 8
 gdt:

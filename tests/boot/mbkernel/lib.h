@@ -41,6 +41,15 @@ int strcmp(const char *a, const char *b);
 bool has_prefix(const char *s, const char *prefix);
 bool parse_u32(const char *s, size_t len, uint32_t *out); /* decimal, whole string */
 
+/* A little-endian u32 at any alignment (ACPI table fields). */
+static inline uint32_t rd32(const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
 /* console.c: COM1, polling LSR.THRE before every byte, or before every 16 with the FIFO on */
 void uart_init(bool use_fifo);
 void uart_flush(void);
@@ -55,5 +64,7 @@ void tap_plan(int n);
 bool tap_ok(bool cond, const char *name);
 void tap_skip(const char *name, const char *why);
 int tap_failures(void);
+int tap_count(void);                      /* lines printed so far */
+void tap_resume(int count, int failures); /* go on from a count kept elsewhere (s3.c) */
 
 #endif

@@ -5,11 +5,12 @@
  * way its command line asks: `exit=N` (isa-debug-exit, default 0; any failed check makes it 1),
  * `shutdown` (the "Shutdown" string on port 0x8900), `crash` (a triple fault), `hang`; and
  * `work=N` runs 2N instructions first, so a benchmark can weigh the cost of guest instructions;
- * `fifo` writes the serial output through the UART's FIFO (see console.c).
+ * `fifo` writes the serial output through the UART's FIFO (see console.c); `s3` sleeps to S3
+ * and wakes by the RTC alarm (see s3.c).
  */
 #include "mbk.h"
 
-#define NCHECKS 19
+#define NCHECKS 20
 
 static void mask_pic(void)
 {
@@ -46,7 +47,7 @@ static void spin(uint32_t n)
 		__asm__ volatile("1: dec %0; jnz 1b" : "+r"(n) :: "cc");
 }
 
-static __attribute__((noreturn)) void finish(const struct boot *b)
+__attribute__((noreturn)) void finish(const struct boot *b)
 {
 	uint32_t value = tap_failures() ? 1 : b->exit_value;
 
@@ -104,6 +105,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	check_cpu_features(&b);          /* has=NAME, lacks=NAME: CPUID feature bits */
 	smp_bringup(&b);                 /* trampoline at page 0, INIT-SIPI-SIPI, bounded wait */
 	check_smp(&b);
+	check_s3(&b);                    /* with `s3`: the last check; a wake ends in s3_resumed() */
 	spin(b.work);                    /* work=N, for benchmarks */
 	finish(&b);
 }

@@ -89,8 +89,17 @@ void check_fwcfg(const struct boot *b);
 void check_fwcfg_cpus(const struct boot *b);
 /* acpi.c: RSDP, RSDT, FADT, MADT and the PM timer */
 void check_acpi(const struct boot *b);
+const uint8_t *acpi_find_fadt(void);  /* through the RSDP and RSDT, checksums good; or NULL */
+/* s3.c: with `s3`, sleep to S3 woken by the RTC alarm, as kvm-unit-tests' s3 test; after the
+ * wake, entry.asm calls s3_resumed(), which prints the check and finishes */
+void check_s3(struct boot *b);
+__attribute__((noreturn)) void s3_resumed(void);
+/* main.c: end the machine as the command line asked (exit=N, shutdown, crash, hang) */
+__attribute__((noreturn)) void finish(const struct boot *b);
 /* devices.c: the RTC, pc-testdev (argument `testdev`), an absent port */
 void check_rtc(void);
+uint8_t cmos(uint8_t reg);               /* RTC/CMOS register through ports 0x70/0x71 */
+void cmos_write(uint8_t reg, uint8_t v);
 void check_testdev(const struct boot *b);
 void check_absent(void);
 /* cpufeat.c: has=NAME / lacks=NAME arguments against CPUID */
