@@ -12,6 +12,7 @@
 #include <x86/apic.h>
 #include <x86/msr.h>
 
+#include "above_image.h"
 #include "apic.h"
 #include "cpu.h"
 #include "idt.h"
@@ -33,7 +34,6 @@
 #define BRINGUP_PER_AP_US       2000
 
 extern const char trampoline_start[], trampoline_end[];  /* boot/trampoline.asm */
-extern char _end[];                                       /* linker/guest.ld: end of the image */
 
 struct smp_cpu smp_cpus[MAX_CPUS];
 _Static_assert(ARRAY_SIZE(smp_cpus) >= IRQLAB_MAX_CPUS, "a slot per CPU the host may start");
@@ -181,9 +181,9 @@ static __attribute__((noreturn)) void ap_main(uint32_t apic_id)
 int smp_tramp_prepare(void)
 {
 	struct trampoline_params *p = params();
-	uint64_t base = ((uintptr_t)_end + 4095) & ~(uint64_t)4095;
+	uint64_t base = above_image();
 
-	if (base + (uint64_t)smp.nslots * AP_STACK_SIZE > smp.mem_bytes || read_cr3() >> 32)
+	if (above_ap_stacks(smp.nslots) > smp.mem_bytes || read_cr3() >> 32)
 		return -1;
 	p->cr0 = (uint32_t)read_cr0();
 	p->cr3 = (uint32_t)read_cr3();

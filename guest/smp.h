@@ -20,7 +20,6 @@
 #include "percpu.h"
 
 #define SMP_CALL_VEC    0xF0    /* on_cpu(): wakes the target's idle loop */
-#define AP_STACK_SIZE   8192    /* AP stacks are carved from RAM above the image */
 
 /* on_cpu*() results */
 #define SMP_OK          0

@@ -3,14 +3,11 @@
  * `tail` while this CPU runs or sits in a port exit.
  *
  * The rings take no room in the image: with --trace they are carved from the RAM right after the
- * AP stacks (smp.c puts those right above the image), one per APIC ID slot; the host hands the
- * guest zeroed RAM. Without room for them there is no tracing. */
+ * AP stacks (above_image.h), one per APIC ID slot. Without room for them there is no tracing. */
+#include "above_image.h"
 #include "percpu.h"
-#include "smp.h"
 #include "trace.h"
 #include "tsc.h"
-
-extern char _end[];             /* linker/guest.ld: end of the image */
 
 int trace_on;
 static struct pv_trace_ring *rings;
@@ -25,7 +22,7 @@ void trace_init(const struct pv_boot *boot)
 		return;
 	n = boot->max_cpus > boot->ncpus ? boot->max_cpus : boot->ncpus;   /* smp.c's nslots */
 	n = n < MAX_CPUS ? n : MAX_CPUS;
-	base = (((uintptr_t)_end + 4095) & ~(uint64_t)4095) + n * AP_STACK_SIZE;
+	base = above_ap_stacks(n);
 	if (!n || base + n * sizeof(struct pv_trace_ring) > boot->mem_bytes)
 		return;
 	rings = (struct pv_trace_ring *)(uintptr_t)base;
