@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "timer_probe.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <time.h>
 
@@ -55,22 +56,49 @@ static void *probe_thread(void *arg)
 	return NULL;
 }
 
-int timer_probe_start(struct timer_probe *p)
+/* One probe thread pinned to `cpu`: real-time if the launch may set that (*realtime stays true
+ * only then), else an ordinary one. 0 or an errno. */
+static int start_on(struct timer_probe *p, pthread_t *thread, int cpu, bool *realtime)
 {
 	struct sched_param prio = { .sched_priority = sched_get_priority_min(SCHED_FIFO) };
 	pthread_attr_t attr;
+	cpu_set_t one;
 	int err;
 
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
 	pthread_attr_init(&attr);
+	pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
 	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
 	pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
 	pthread_attr_setschedparam(&attr, &prio);
-	p->realtime = pthread_create(&p->thread, &attr, probe_thread, p) == 0;
-	err = p->realtime ? 0 : pthread_create(&p->thread, NULL, probe_thread, p);
+	err = pthread_create(thread, &attr, probe_thread, p);
+	if (err) {
+		*realtime = false;
+		pthread_attr_setinheritsched(&attr, PTHREAD_INHERIT_SCHED);
+		err = pthread_create(thread, &attr, probe_thread, p);
+	}
 	pthread_attr_destroy(&attr);
-	p->started = err == 0;
+	return err;
+}
+
+int timer_probe_start(struct timer_probe *p)
+{
+	cpu_set_t cpus;
+	int err = 0;
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->realtime = true;
+	if (sched_getaffinity(0, sizeof(cpus), &cpus))
+		return -errno;
+	for (int cpu = 0; cpu < CPU_SETSIZE && p->nthreads < TIMER_PROBE_MAX_CPUS && !err; cpu++)
+		if (CPU_ISSET(cpu, &cpus) && !(err = start_on(p, &p->threads[p->nthreads], cpu,
+							     &p->realtime)))
+			p->nthreads++;
+	p->started = p->nthreads > 0;
+	if (err && p->started)
+		timer_probe_stop(p);
 	return -err;
 }
 
@@ -81,9 +109,11 @@ void timer_probe_stop(struct timer_probe *p)
 	pthread_mutex_lock(&p->lock);
 	p->quit = true;
 	p->on = false;
-	pthread_cond_signal(&p->cond);
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->thread, NULL);
+	for (int i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	p->nthreads = 0;
 	p->started = false;
 }
 
@@ -92,7 +122,7 @@ static void probe_switch(struct timer_probe *p, bool on)
 	pthread_mutex_lock(&p->lock);
 	p->worst_ns = 0;
 	p->on = on;
-	pthread_cond_signal(&p->cond);
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -232,7 +232,7 @@ static void test_offcpu_port(void)
 	teardown();
 }
 
-/* The host-timer probe: off until the guest turns it on, then the worst lateness of its own
+/* The host-timer probe: off until the guest turns it on, then the worst lateness of its threads'
  * 100 us sleeps, read and reset by each in; absent, it reads all-ones. */
 static void test_timer_probe(void)
 {
@@ -242,7 +242,7 @@ static void test_timer_probe(void)
 	setup();
 	pio(0, PORT_PV_TIMER_PROBE, 4, 1, 0);
 	is_int(pio_data(), 0xFFFFFFFF, "no probe: a read is all-ones");
-	ok(timer_probe_start(&probe) == 0, "the probe thread starts");
+	ok(timer_probe_start(&probe) == 0, "the probe threads start, one per CPU");
 	ectx.timer_probe = &probe;
 	pio(0, PORT_PV_TIMER_PROBE, 4, 1, 0);
 	is_int(pio_data() & ~TIMER_PROBE_NOT_REALTIME, 0, "off: nothing measured");
