@@ -10,10 +10,10 @@
 
 void offcpu_mark(struct offcpu *m)
 {
-	m->known = pv_irqlab();
-	m->lo = rdtsc();
-	m->off = m->known ? inl(PORT_PV_OFFCPU) : 0;
-	m->hi = rdtsc();
+	if (pv_irqlab())
+		offcpu_read(m);
+	else
+		*m = (struct offcpu){ .lo = rdtsc(), .hi = rdtsc(), .known = false };
 }
 
 uint64_t offcpu_between(const struct offcpu *a, const struct offcpu *b)

@@ -6,6 +6,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <abi/layout.h>
+#include <x86/io.h>
+
+#include "tsc.h"
+
 /*
  * Time this vCPU could not run, as its host thread's clocks show it: one 32-bit `in` from
  * PORT_PV_OFFCPU (one cheap VM exit) reads host CLOCK_MONOTONIC less the thread's CPU time, mod
@@ -20,6 +25,16 @@ struct offcpu {
 	uint32_t off;                   /* ns off CPU, mod 2^32 */
 	bool known;
 };
+/* A mark where irqlab is known to be underneath: the VM exit and the two TSC reads around it,
+ * inline, for wait loops in which every instruction counts (timer_late.c). */
+static inline void offcpu_read(struct offcpu *m)
+{
+	m->lo = rdtsc();
+	m->off = inl(PORT_PV_OFFCPU);
+	m->hi = rdtsc();
+	m->known = true;
+}
+/* A mark anywhere: offcpu_read() under irqlab, else known false. */
 void offcpu_mark(struct offcpu *m);
 /* Off-CPU ns from mark a to mark b (0 unless both are known; a wait is far below 2^31 ns). */
 uint64_t offcpu_between(const struct offcpu *a, const struct offcpu *b);

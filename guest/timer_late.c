@@ -24,13 +24,10 @@ void timed_start(struct timed *t, enum timed_kind kind, volatile uint32_t *count
 	t->due = t->t0 + us_to_tsc(due_us);
 }
 
-/* A mark where irqlab is known to be underneath: the VM exit and the two TSC reads around it. */
-static inline void mark(struct offcpu *m)
+/* The TSC stamp of the target-th interrupt, or `otherwise` if the handler had no room for it. */
+static uint64_t stamp_of(const struct timed *t, uint32_t target, uint64_t otherwise)
 {
-	m->lo = rdtsc();
-	m->off = inl(PORT_PV_OFFCPU);
-	m->hi = rdtsc();
-	m->known = true;
+	return target - 1 < t->nstamps ? t->stamp[target - 1] : otherwise;
 }
 
 /* Off-CPU ns from mark a to mark b, at most the ns from t0 to `to` (where it could matter). */
@@ -53,7 +50,7 @@ static uint64_t off_until(const struct timed *t, const struct offcpu *a, const s
 static void settle(struct timed *t, const struct offcpu *first, const struct offcpu *prev,
 		   const struct offcpu *now, uint32_t target)
 {
-	uint64_t stamp = target - 1 < t->nstamps ? t->stamp[target - 1] : now->hi;
+	uint64_t stamp = stamp_of(t, target, now->hi);
 	const struct offcpu *last = now->hi < stamp ? now : prev && prev->hi < stamp ? prev : 0;
 
 	t->quiet = last && last->lo > t->t0 ? last->lo : t->t0;
@@ -91,11 +88,11 @@ bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us)
 	if (!t->mark.known) {
 		if (!wait_count(t->count, target, timeout_us))
 			return false;
-		t->quiet = target - 1 < t->nstamps ? t->stamp[target - 1] : rdtsc();
+		t->quiet = stamp_of(t, target, rdtsc());
 		return true;
 	}
 	sti();
-	mark(&first);
+	offcpu_read(&first);
 	for (unsigned i = 0; *t->count < target; i ^= 1) {
 		if (now->hi >= deadline) {
 			cli();
@@ -103,7 +100,7 @@ bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us)
 			return false;
 		}
 		spare = &m[i];
-		mark(spare);
+		offcpu_read(spare);
 		prev = now;
 		now = spare;
 	}
