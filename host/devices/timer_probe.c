@@ -96,15 +96,14 @@ int timer_probe_start(struct timer_probe *p)
 		if (CPU_ISSET(cpu, &cpus) && !(err = start_on(p, &p->threads[p->nthreads], cpu,
 							     &p->realtime)))
 			p->nthreads++;
-	p->started = p->nthreads > 0;
-	if (err && p->started)
+	if (err)
 		timer_probe_stop(p);
 	return -err;
 }
 
 void timer_probe_stop(struct timer_probe *p)
 {
-	if (!p->started)
+	if (!p->nthreads)
 		return;
 	pthread_mutex_lock(&p->lock);
 	p->quit = true;
@@ -114,7 +113,6 @@ void timer_probe_stop(struct timer_probe *p)
 	for (int i = 0; i < p->nthreads; i++)
 		pthread_join(p->threads[i], NULL);
 	p->nthreads = 0;
-	p->started = false;
 }
 
 static void probe_switch(struct timer_probe *p, bool on)
@@ -128,7 +126,7 @@ static void probe_switch(struct timer_probe *p, bool on)
 
 void timer_probe_io(struct timer_probe *p, int is_write, int size, uint32_t *val)
 {
-	if (!p || !p->started || size != 4) {
+	if (!p || !p->nthreads || size != 4) {
 		if (!is_write)
 			*val = 0xFFFFFFFFu;
 		return;

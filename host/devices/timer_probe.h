@@ -22,7 +22,7 @@ struct timer_probe {
 	int nthreads;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool started, realtime;  /* realtime: every thread is */
+	bool realtime;          /* every thread is */
 	bool on, quit;          /* under lock */
 	uint32_t worst_ns;      /* under lock: the worst lateness since it was last read or turned on */
 };
