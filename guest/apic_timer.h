@@ -7,10 +7,18 @@
 
 /*
  * APIC timer ticks per ms at divide-by-1, measured against the TSC on first use (it changes
- * LVTT, TDCR and TMICT: LVTT is left masked, TMICT 0). _max is the fastest rate consistent with
- * the measurement: `count * tsc_khz / max` TSC cycles is a sound lower bound for `count` ticks.
+ * LVTT, TDCR and TMICT: LVTT is left masked, TMICT 0). Each of the two TMCCT reads lies between
+ * two TSC reads, and a read whose bracket is wider than APIC_CAL_BRACKET_US (a vCPU descheduled
+ * inside it) is retried, so `khz` (from the brackets' midpoints) is accurate, and `min`/`max`
+ * are the slowest and fastest rates the brackets allow, whatever happened. Bounds use those:
+ * `count` ticks take at least timer_ticks_min_ns() and at most timer_ticks_max_ns().
  */
+struct apic_rate {
+	uint64_t khz, min, max;
+};
+const struct apic_rate *timer_apic_rate(void);
 uint64_t timer_apic_khz(void);
-uint64_t timer_apic_khz_max(void);
+uint64_t timer_ticks_min_ns(uint32_t count);
+uint64_t timer_ticks_max_ns(uint32_t count);
 
 #endif

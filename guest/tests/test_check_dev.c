@@ -124,10 +124,9 @@ static void timer_irq(struct frame *f)
  * could not run while arming and of the host's own timers' lateness (timed_late(),
  * timer_late.h; without irqlab its stamp, nothing taken off).
  */
-static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
-		    struct timed *t, int64_t *late)
+static bool oneshot(unsigned i, uint32_t count, struct timed *t, int64_t *late)
 {
-	uint64_t ns, min_ns = count * 1000000ull / khz_max, want_ns = count * 1000000ull / khz;
+	uint64_t ns, min_ns = timer_ticks_min_ns(count), want_ns = timer_ticks_max_ns(count);
 	uint32_t n = hits;
 	char what[24];
 
@@ -139,7 +138,7 @@ static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
 	timed_end(t);
 	ns = tsc_to_ns(stamp[n] - t->t0);
 	if (!check(ns >= min_ns, "one-shot of %u ticks fired after %lu ns: early (>= %lu ns at "
-		   "<= %lu kHz)", count, ns, min_ns, khz_max))
+		   "<= %lu kHz)", count, ns, min_ns, timer_apic_rate()->max))
 		return false;
 	snprintf(what, sizeof(what), "one-shot %u of %u", i + 1, ONESHOTS);
 	*late = (int64_t)(timed_late(t, what, ns, want_ns + LATE_BOUND_US * 1000ull) - want_ns);
@@ -147,26 +146,26 @@ static bool oneshot(unsigned i, uint32_t count, uint64_t khz, uint64_t khz_max,
 }
 
 /* Never early (strict: t0 is read before arming, the bound uses the fastest rate the TSC
- * calibration allows), and not late by LATE_BOUND_US at any exit that had not delivered it, net
- * of the time the vCPU could not run while arming (docs/verdicts.md, rule 2). */
+ * calibration allows), and not late by LATE_BOUND_US at any exit that had not delivered it (due
+ * at the slowest rate the calibration allows), net of the time the vCPU could not run while
+ * arming (docs/verdicts.md, rule 2). */
 void check_timer_1ms(void)
 {
-	uint64_t khz, khz_max;
+	const struct apic_rate *r;
 	uint32_t count;
 	int64_t late, worst = 0;
 	struct timed t, w = { 0 };  /* w: the latest one-shot's figures, for the diagnostic */
 
 	if (!check_begin("1 ms one-shot: not early, <200us"))
 		return;
-	khz = timer_apic_khz();
-	khz_max = timer_apic_khz_max();
-	count = (uint32_t)khz;              /* ticks per ms at divide-by-1 */
+	r = timer_apic_rate();
+	count = (uint32_t)r->khz;           /* ticks per ms at divide-by-1 */
 	hits = 0;
 	idt_set_handler(TIMER_VEC, timer_irq);
 	apic_write(APIC_TDCR, APIC_TDR_DIV_1);
 	apic_write(APIC_LVTT, APIC_LVT_TIMER_ONESHOT | TIMER_VEC);
 	for (unsigned i = 0; i < ONESHOTS; i++) {
-		if (!oneshot(i, count, khz, khz_max, &t, &late))
+		if (!oneshot(i, count, &t, &late))
 			break;
 		if (late > worst) {
 			worst = late;
@@ -178,10 +177,10 @@ void check_timer_1ms(void)
 	check(worst <= LATE_BOUND_US * 1000ll, "1 ms one-shot (%u ticks at %lu kHz): not fired by "
 	      "an exit up to %ld us after it was due, net of %lu us the vCPU was not running while "
 	      "arming and %lu us the host's own timers were late (host: %lu us off CPU); bound %u us",
-	      count, khz, worst / 1000, w.off / 1000, w.host_late / 1000, w.host_off / 1000,
+	      count, r->khz, worst / 1000, w.off / 1000, w.host_late / 1000, w.host_off / 1000,
 	      LATE_BOUND_US);
-	pv_print("APIC timer %lu kHz (TSC-calibrated, at most %lu kHz); %u one-shots of 1 ms, "
-		 "worst %ld ns past due at an exit that had not delivered it", khz, khz_max,
+	pv_print("APIC timer %lu kHz (TSC-calibrated, %lu-%lu kHz); %u one-shots of 1 ms, "
+		 "worst %ld ns past due at an exit that had not delivered it", r->khz, r->min, r->max,
 		 ONESHOTS, worst);
 	pv_metric("timer_1ms_worst_late", worst, "ns");
 }
