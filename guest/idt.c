@@ -37,8 +37,6 @@ static irq_handler_t handlers[IDT_VECTORS];
 static uint32_t unexpected_irqs;
 
 /* The C side of the frame layout, checked against isr.asm's symbols by linker/guest.ld. */
-#define STR_(x) #x
-#define STR(x) STR_(x)
 __asm__(".globl idt_c_frame_size\n.set idt_c_frame_size, " STR(FRAME_SIZE) "\n"
 	".globl idt_c_frame_off_vector\n.set idt_c_frame_off_vector, " STR(FRAME_OFF_VECTOR) "\n"
 	".globl idt_c_frame_off_rip\n.set idt_c_frame_off_rip, " STR(FRAME_OFF_RIP) "\n");

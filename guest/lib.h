@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define STR_(x) #x
+#define STR(x) STR_(x)            /* a macro's value as a string literal */
 
 /* string.c: clang may emit calls to the mem* functions even in freestanding code. */
 void *memset(void *dst, int c, size_t n);

@@ -6,8 +6,6 @@
 #include "test.h"
 
 /* For linker/guest.ld's checks of .irqlab.suites: descriptor size and the host's limit. */
-#define STR_(x) #x
-#define STR(x) STR_(x)
 #define SUITE_SIZE 24
 _Static_assert(sizeof(struct suite) == SUITE_SIZE, "SUITE_SIZE");
 __asm__(".globl test_c_suite_size\n.set test_c_suite_size, " STR(SUITE_SIZE) "\n"

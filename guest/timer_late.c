@@ -4,10 +4,15 @@
 #include <abi/layout.h>
 
 #include "cpu.h"
+#include "lib.h"
 #include "offcpu.h"
 #include "pv.h"
 #include "timer_late.h"
 #include "tsc.h"
+
+/* Without irqlab's port (QEMU), a wait step longer than this is time the vCPU did not run: a
+ * step is an exit and a few instructions, microseconds. */
+#define STEP_AWAY_US    500
 
 void timed_start(struct timed *t, enum timed_kind kind, volatile uint32_t *count,
 		 volatile uint64_t *stamp, uint32_t nstamps, uint64_t due_us)
@@ -30,11 +35,10 @@ static uint64_t stamp_of(const struct timed *t, uint32_t target, uint64_t otherw
 	return target - 1 < t->nstamps ? t->stamp[target - 1] : otherwise;
 }
 
-/* Off-CPU ns from mark a to mark b, at most the ns from t0 to `to` (where it could matter). */
-static uint64_t off_until(const struct timed *t, const struct offcpu *a, const struct offcpu *b,
-			  uint64_t to)
+/* ns the vCPU could not run, `off`, at most the ns from t0 to `to` (where it could matter). */
+static uint64_t off_until(const struct timed *t, uint64_t off, uint64_t to)
 {
-	uint64_t off = offcpu_between(a, b), span = to > t->t0 ? tsc_to_ns(to - t->t0) : 0;
+	uint64_t span = to > t->t0 ? tsc_to_ns(to - t->t0) : 0;
 
 	return off < span ? off : span;
 }
@@ -45,10 +49,11 @@ static uint64_t off_until(const struct timed *t, const struct offcpu *a, const s
  * its closing TSC read), else t0. `off`: for a relative timer the off-CPU time of the first step
  * (from the mark before t0 to the first after arming: it may have delayed the arming, it cannot
  * be told), for a periodic one all of it up to `quiet` (a tick that came while the vCPU was away
- * coalesced with the next), for a deadline none.
+ * coalesced with the next), for a deadline none. Without irqlab's measure, the first step counts
+ * whole, and for a periodic timer the long steps (`away`, `away_prev`: up to now and prev, ns).
  */
 static void settle(struct timed *t, const struct offcpu *first, const struct offcpu *prev,
-		   const struct offcpu *now, uint32_t target)
+		   const struct offcpu *now, uint32_t target, uint64_t away, uint64_t away_prev)
 {
 	uint64_t stamp = stamp_of(t, target, now->hi);
 	const struct offcpu *last = now->hi < stamp ? now : prev && prev->hi < stamp ? prev : 0;
@@ -57,9 +62,11 @@ static void settle(struct timed *t, const struct offcpu *first, const struct off
 	if (t->kind == TIMED_DEADLINE)
 		t->off = 0;
 	else if (t->kind == TIMED_PERIODIC && last)
-		t->off = off_until(t, &t->mark, last, t->quiet);
+		t->off = off_until(t, t->mark.known ? offcpu_between(&t->mark, last) :
+				   last == now ? away : away_prev, t->quiet);
 	else
-		t->off = off_until(t, &t->mark, first, first->hi < t->quiet ? first->hi : t->quiet);
+		t->off = off_until(t, t->mark.known ? offcpu_between(&t->mark, first) : UINT64_MAX,
+				   first->hi < t->quiet ? first->hi : t->quiet);
 }
 
 /* The host-timer probe's worst lateness over the wait, and off again (irqlab only). */
@@ -76,21 +83,18 @@ static void probe_off(struct timed *t)
 /*
  * The loop does as little as it can between exits (an instruction is ~1 us here, and a pending
  * interrupt waits for the next exit): a mark, the count and the deadline. Without irqlab's
- * marks it is wait_count(), and the stamp itself is `quiet`.
+ * port (QEMU: the `in` reads all ones, an exit all the same) it also sums the steps longer than
+ * STEP_AWAY_US, the only sign there that the vCPU did not run.
  */
 bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us)
 {
-	uint64_t deadline = rdtsc() + us_to_tsc(timeout_us);
+	uint64_t deadline = rdtsc() + us_to_tsc(timeout_us), long_step = us_to_tsc(STEP_AWAY_US);
+	uint64_t away = 0, away_prev = 0;       /* TSC in long steps up to now, and up to prev */
 	struct offcpu first, m[2], *prev = 0, *now = &first, *spare;
+	bool measured = t->mark.known;
 
 	t->off = t->host_late = 0;
 	t->probe_known = t->probe_realtime = false;
-	if (!t->mark.known) {
-		if (!wait_count(t->count, target, timeout_us))
-			return false;
-		t->quiet = stamp_of(t, target, rdtsc());
-		return true;
-	}
 	sti();
 	offcpu_read(&first);
 	for (unsigned i = 0; *t->count < target; i ^= 1) {
@@ -101,12 +105,17 @@ bool timed_wait(struct timed *t, uint32_t target, uint64_t timeout_us)
 		}
 		spare = &m[i];
 		offcpu_read(spare);
+		if (!measured) {
+			away_prev = away;
+			if (spare->lo - now->hi > long_step)
+				away += spare->lo - now->hi;
+		}
 		prev = now;
 		now = spare;
 	}
 	cli();
 	probe_off(t);
-	settle(t, &first, prev, now, target);
+	settle(t, &first, prev, now, target, tsc_to_ns(away), tsc_to_ns(away_prev));
 	return true;
 }
 
@@ -124,9 +133,10 @@ uint64_t timed_late(struct timed *t, const char *what, uint64_t ns, uint64_t bou
 	uint64_t quiet = tsc_to_ns(t->quiet - t->t0), taken = t->off + t->host_late;
 
 	pv_print("%s: fired after %lu ns, not by an exit %lu ns after t0; taken off: %lu ns the "
-		 "vCPU not running where that could delay it, %lu ns the host's own timers were "
+		 "vCPU not running where that could delay it%s, %lu ns the host's own timers were "
 		 "late%s (host: %lu ns off CPU over the wait, run-queue delay %lu ns%s); bound %lu ns",
-		 what, ns, quiet, t->off, t->host_late, !t->probe_known ? " (no probe)" :
+		 what, ns, quiet, t->off, t->mark.known ? "" : " (no host measure: the arming step "
+		 "whole, steps over " STR(STEP_AWAY_US) " us)", t->host_late, !t->probe_known ? " (no probe)" :
 		 t->probe_realtime ? "" : " (probe not real-time)", t->host_off, t->host_queued,
 		 t->mark.known ? "" : ", not measured here", bound_ns);
 	return quiet > taken ? quiet - taken : 0;

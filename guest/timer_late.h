@@ -21,8 +21,9 @@
  * timers over the wait (PORT_PV_TIMER_PROBE) is taken off too: a host that cannot fire its own
  * timers on time cannot fire the guest's (docs/kvm-pvm.md). timed_end() takes the host's off-CPU
  * measure over the whole wait, for the record. timed_late() prints the figures with the
- * caller's bound and returns the ns from t0 to `quiet` less `off` and `host_late`. Without irqlab's marks (QEMU)
- * `quiet` is the interrupt's own stamp and nothing is taken off.
+ * caller's bound and returns the ns from t0 to `quiet` less `off` and `host_late`. Without
+ * irqlab's port (QEMU) the marks are TSC reads around an exit, and the vCPU is taken to have
+ * been away for the whole arming step and for any wait step over 500 us.
  */
 enum timed_kind {
 	TIMED_ONESHOT,                  /* relative: a late arming delays it */

@@ -25,8 +25,8 @@
  * timer (the host's CLOCK_MONOTONIC) over the one-shot test. A missing interrupt is waited for
  * TIMER_WAIT_US.
  *
- * Both are measured by timed_wait() (timer_late.h); without irqlab's marks (QEMU) the stamp is the
- * measure, nothing is taken off, and the slack is TIMER_SLACK_UNKNOWN_US.
+ * Both are measured by timed_wait() (timer_late.h); without irqlab's off-CPU port (QEMU) the time
+ * the vCPU was away is only estimated from the TSC, and the slack is TIMER_SLACK_UNKNOWN_US.
  */
 
 /* Lateness check: `ns` from t0 to the interrupt, `want_ns` programmed (the longest the

@@ -122,7 +122,7 @@ static void timer_irq(struct frame *f)
  * The i-th one-shot: false (a failed check) if it was early or never came, else *late is how
  * far past its due time, in ns, an exit still had not delivered it, net of the time the vCPU
  * could not run while arming and of the host's own timers' lateness (timed_late(),
- * timer_late.h; without irqlab its stamp, nothing taken off).
+ * timer_late.h; without irqlab the time away is estimated from the TSC).
  */
 static bool oneshot(unsigned i, uint32_t count, struct timed *t, int64_t *late)
 {
