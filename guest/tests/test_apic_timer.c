@@ -52,7 +52,8 @@ void timer_oneshot(void)
 	struct timed t;
 
 	pv_print("APIC timer %lu kHz at divide-by-1 (%lu-%lu kHz within the calibration's "
-		 "brackets)", r->khz, r->min, r->max);
+		 "brackets, %u measure%s)", r->khz, r->min, r->max, r->measures,
+		 r->measures == 1 ? "" : "s");
 	irq_reset(TIMER_VEC);
 	apic_write(APIC_TDCR, TIMER_TDCR);
 	apic_write(APIC_LVTT, APIC_LVT_TIMER_ONESHOT | TIMER_VEC);
