@@ -15,6 +15,7 @@
 #include "signals.h"
 #include "qemu_cli.h"
 #include "progress.h"
+#include "sandbox.h"
 #include "trace.h"
 #include "util.h"
 
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
 	struct reason why;
 	int status;
 
+	sandbox_prepare();                      /* before any thread */
 	if (qemu_cli_named(argv[0]))               /* QEMU's command line (docs/qemu-compat.md) */
 		return qemu_main(argc, argv, start_ns);
 	parse_args(&o, argc, argv);

@@ -17,7 +17,6 @@
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -125,15 +124,24 @@ static void add_rules(scmp_filter_ctx ctx, bool gdb)
 		die(EXIT_USAGE, "sandbox: seccomp rule: %s", strerror(-rc));
 }
 
+/*
+ * glibc's malloc opens files of its own: /sys/devices/system/cpu/online when a thread needs a new
+ * arena, and /proc/sys/vm/overcommit_memory the first time a thread's heap shrinks (a check
+ * worker of `irqlab check` died so, with "forbidden system call 257"). One arena for every
+ * thread: no thread heaps, no arena count; the main arena shrinks by brk. Must come before any
+ * thread allocates (an arena, once a thread has it, stays).
+ */
+void sandbox_prepare(void)
+{
+	mallopt(M_ARENA_MAX, 1);
+}
+
 void sandbox_enter(bool gdb)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
 	scmp_filter_ctx ctx;
 	int rc;
 
-	/* glibc's malloc reads /sys/devices/system/cpu/online when a thread needs a ninth arena,
-	 * unless the limit is set: the same limit as its default (8 per CPU), fixed now. */
-	mallopt(M_ARENA_MAX, 8 * get_nprocs());
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
 		die_errno(EXIT_USAGE, "sandbox: SIGSYS handler");

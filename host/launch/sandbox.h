@@ -10,6 +10,10 @@
 /* Exit status of a process killed by the filter (as for a guest that broke irqlab). */
 #define SANDBOX_EXIT_STATUS 3
 
+/* First thing in main(), before any thread exists: keep glibc's malloc from opening files once
+ * the filter is in. */
+void sandbox_prepare(void);
+
 /* Enter the sandbox for the rest of the process's life; dies with exit 2 if it cannot. `gdb`:
  * the --gdb stub's listening socket exists and may accept and talk to one debugger. */
 void sandbox_enter(bool gdb);

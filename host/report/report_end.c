@@ -59,10 +59,10 @@ void report_crash(struct report *r, enum outcome how, const char *summary, const
 			ktap_test_line(r, test);
 		r->cur_test = -1;
 	} else {
-		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", summary);
+		ktap_diag(r, r->cur_suite >= 0, summary);
 	}
 	if (details)  /* after the result line, as the crash's own diagnostics */
-		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", details);
+		ktap_diag(r, r->cur_suite >= 0, details);
 	fflush(r->out);
 	pthread_mutex_unlock(&r->lock);
 }
@@ -84,7 +84,7 @@ void report_interrupted(struct report *r, int sig)
 
 static int exit_status(const struct report *r)
 {
-	int ran = 0, skipped = 0, failed = 0, xfailed = 0;
+	int ran = 0, skipped = 0, failed = 0, xfailed = 0, errored = 0;
 
 	if (r->signo)
 		return 128 + r->signo;
@@ -101,7 +101,12 @@ static int exit_status(const struct report *r)
 			failed += test->outcome == OUT_FAIL || test->outcome == OUT_NOT_RUN ||
 				  test->outcome == OUT_XPASS;
 			xfailed += test->outcome == OUT_XFAIL;
+			errored += test->outcome == OUT_ERROR || test->outcome == OUT_TIMEOUT;
 		}
+	/* A test's own error or timeout without the run's crash: `irqlab check`, each check in a
+	 * VM of its own, one of which crashed or whose worker died (docs/results.md). */
+	if (errored)
+		return EXIT_GUEST;
 	/* The guest's DONE status counts the failures it saw, which include those the platform's
 	 * expectations turned into XFAIL: it decides only when no test explains it. */
 	if (failed || (r->guest_status && !xfailed))
