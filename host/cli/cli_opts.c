@@ -102,9 +102,10 @@ static int set_list(struct opts *o, const char *val, struct reason *why)
 
 static int set_format(struct opts *o, const char *val, struct reason *why)
 {
-	int i = choose("format", val, (const char *const[]){ "ktap", "json", NULL }, why);
+	static const enum report_format fmt[] = { FMT_KTAP, FMT_JSON, FMT_TAP };
+	int i = choose("format", val, (const char *const[]){ "ktap", "json", "tap", NULL }, why);
 
-	o->fmt = i == 1 ? FMT_JSON : FMT_KTAP;
+	o->fmt = fmt[i < 0 ? 0 : i];
 	return i < 0 ? i : 0;
 }
 
@@ -244,7 +245,7 @@ const struct cli_option cli_options[] = {
 	OPT_VALUE("timeout", "SEC", set_timeout, VERB_ALL, "end a hung guest after SEC seconds (default 30; 0 = never)"),
 	OPT_VALUE("test", "PATTERNS", set_test, VERB_ALL,
 		  "run only tests matching comma-separated globs on suite or suite.test"),
-	OPT_VALUE("format", "FMT", set_format, VERB_ALL, "ktap (default) or json on stdout"),
+	OPT_VALUE("format", "FMT", set_format, VERB_ALL, "ktap (default), json, or tap (TAP 13, nested lines as comments)"),
 	OPT_VALUE("junit", "FILE", set_junit, VERB_ALL, "also write a JUnit XML report"),
 	OPT_VALUE("mce-banks", "N", set_mce_banks, VERB_ALL, "machine-check banks per vCPU (default 10, 0 = no MCE)"),
 	OPT_VALUE("cpu-vendor", "V", set_cpu_vendor, VERB_ALL, "CPUID vendor the guest sees: host (default), intel or amd"),

@@ -118,7 +118,7 @@ static void apply_expectation(struct report *r, struct plan_test *test)
 	if (failed && !platform_defect_matches(e, test->reason, test->log)) {
 		snprintf(why, sizeof(why), "not the known defect: %s records /%s/ for %s, which this failure "
 			 "does not print", e->file, e->pattern, r->platform->sig);
-		ktap_diag(r, INDENT, why);
+		ktap_diag(r, true, why);
 		plan_test_log(test, why, strlen(why));
 		return;
 	}
@@ -129,7 +129,7 @@ static void apply_expectation(struct report *r, struct plan_test *test)
 		snprintf(why, sizeof(why), "unexpected pass: the defect recorded in %s for %s did not show: %s",
 			 e->file, r->platform->sig, e->reason);
 		test->outcome = OUT_XPASS;
-		ktap_diag(r, INDENT, why);
+		ktap_diag(r, true, why);
 	}
 	free(test->reason);
 	test->reason = xstrdup(why);
@@ -154,13 +154,13 @@ static void end_test(struct report *r, struct plan_test *test, enum outcome o, c
 	if (*reason)
 		test->reason = xstrdup(reason);
 	if (show_reason)
-		ktap_diag(r, INDENT, reason);
+		ktap_diag(r, true, reason);
 	if (test->log_dropped) {
 		char line[128];
 
 		snprintf(line, sizeof(line), "truncated: %llu diagnostic bytes of this test dropped (cap %u)",
 			 (unsigned long long)test->log_dropped, REPORT_LOG_TEST_MAX);
-		ktap_diag(r, INDENT, line);
+		ktap_diag(r, true, line);
 	}
 	apply_expectation(r, test);
 	r->cur_test = -1;

@@ -23,7 +23,7 @@ struct reason;
 struct report_meta;
 
 /* FMT_NONE: multiboot kernels own stdout; irqlab only says on stderr how a run crashed. */
-enum report_format { FMT_KTAP, FMT_JSON, FMT_NONE };
+enum report_format { FMT_KTAP, FMT_JSON, FMT_TAP, FMT_NONE };
 
 struct report {
 	pthread_mutex_t lock;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* KTAP version 1 lines for report*.c: version and plan, diagnostics, result lines of tests and
- * suites (two-space nesting, docs/results.md), and the "not run" lines a run's end needs. */
+ * suites (two-space nesting, docs/results.md), and the "not run" lines a run's end needs. With
+ * --format tap the same lines as TAP version 13, each nested line a "# " comment (kselftest's
+ * convention), for TAP consumers that know no nesting. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +11,13 @@
 
 bool ktap_on(const struct report *r)
 {
-	return r->fmt == FMT_KTAP;
+	return r->fmt == FMT_KTAP || r->fmt == FMT_TAP;
+}
+
+/* What a line nested in a suite starts with. */
+static const char *nest(const struct report *r)
+{
+	return r->fmt == FMT_TAP ? "# " : "  ";
 }
 
 /* Guest text inside one KTAP line: control characters become '?'. */
@@ -24,7 +32,7 @@ void ktap_version(struct report *r)
 	if (r->version_printed || !ktap_on(r))
 		return;
 	r->version_printed = true;
-	fputs("KTAP version 1\n", r->out);
+	fputs(r->fmt == FMT_TAP ? "TAP version 13\n" : "KTAP version 1\n", r->out);
 }
 
 /* One character of guest text inside a KTAP line; returns the bytes it took. Unicode line
@@ -38,14 +46,14 @@ static int ktap_put(FILE *f, const char *p)
 }
 
 /* Print one diagnostic block, each line prefixed. */
-void ktap_diag(struct report *r, const char *indent, const char *text)
+void ktap_diag(struct report *r, bool nested, const char *text)
 {
 	const char *p = text;
 
 	if (*p)
 		ktap_version(r);
 	while (ktap_on(r) && *p) {
-		fprintf(r->out, "%s# ", indent);
+		fprintf(r->out, "%s# ", nested ? nest(r) : "");
 		while (*p && *p != '\n')
 			p += ktap_put(r->out, p);
 		fputc('\n', r->out);
@@ -76,7 +84,7 @@ void ktap_test_line(struct report *r, const struct plan_test *t)
 	bool ok = t->outcome == OUT_PASS || t->outcome == OUT_SKIP || t->outcome == OUT_XFAIL;
 	bool has_directive = t->outcome < ARRAY_SIZE(directive) && directive[t->outcome];
 
-	fprintf(r->out, INDENT "%sok %d %s", ok ? "" : "not ", ++r->ktap_test_no, t->name);
+	fprintf(r->out, "%s%sok %d %s", nest(r), ok ? "" : "not ", ++r->ktap_test_no, t->name);
 	if (has_directive)
 		fprintf(r->out, " # %s", directive[t->outcome]);
 	if (t->reason && has_directive) {  /* a failure's reason is its diagnostic, printed before */
@@ -116,8 +124,8 @@ void ktap_suite_open(struct report *r, int s)
 
 	r->ktap_test_no = 0;
 	if (ktap_on(r))
-		fprintf(r->out, INDENT "KTAP version 1\n" INDENT "# Subtest: %s\n" INDENT "1..%d\n",
-			suite->name, suite->nselected);
+		fprintf(r->out, "%sKTAP version 1\n%s# Subtest: %s\n%s1..%d\n", nest(r), nest(r),
+			suite->name, nest(r), suite->nselected);
 }
 
 /* Emit every selected test of suite s that has no outcome as not run, saying why. */

@@ -5,19 +5,17 @@
 
 #include "report.h"
 
-#define INDENT "  "
-
-/* True when the report streams KTAP. */
+/* True when the report streams KTAP (or TAP: --format tap). */
 bool ktap_on(const struct report *r);
 
 /* A byte as KTAP shows it: control characters become '?'. */
 int ktap_char(char c);
 
-/* "KTAP version 1", once, before anything else. */
+/* "KTAP version 1" ("TAP version 13"), once, before anything else. */
 void ktap_version(struct report *r);
 
-/* Each line of text as "<indent># line". */
-void ktap_diag(struct report *r, const char *indent, const char *text);
+/* Each line of text as "# line", nested in the current suite or at the top level. */
+void ktap_diag(struct report *r, bool nested, const char *text);
 
 /* Version and plan, once. */
 void ktap_header(struct report *r, int nsuites);

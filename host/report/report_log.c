@@ -34,7 +34,7 @@ void report_diag(struct report *r, const char *text)
 	pthread_mutex_lock(&r->lock);
 	t = r->cur_test >= 0 ? &r->plan.suites[r->cur_suite].tests[r->cur_test] : NULL;
 	if (log_budget(r, t, len)) {
-		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", text);
+		ktap_diag(r, r->cur_suite >= 0, text);
 		if (t)
 			plan_test_log(t, text, len);
 		fflush(r->out);
@@ -52,7 +52,7 @@ void report_truncation_note(struct report *r)
 		 "(caps: %u bytes per test, %u in all, %d metrics)", (unsigned long long)r->dropped_log,
 		 (unsigned long long)r->dropped_metrics, REPORT_LOG_TEST_MAX, REPORT_LOG_TOTAL_MAX,
 		 REPORT_METRICS_MAX);
-	ktap_diag(r, "", line);
+	ktap_diag(r, false, line);
 }
 
 /* Keep one metric (METRIC may come before HELLO: the array is the report's, not the plan's). */
@@ -90,7 +90,7 @@ static void record_metric(struct report *r, const char *name, long long value, c
 		snprintf(m.test, sizeof(m.test), "%s", r->plan.suites[r->cur_suite].tests[r->cur_test].name);
 	snprintf(line, sizeof(line), "metric %s: %lld %s", m.name, value, m.unit);
 	if (keep_metric(r, &m) && print)
-		ktap_diag(r, r->cur_suite >= 0 ? INDENT : "", line);
+		ktap_diag(r, r->cur_suite >= 0, line);
 	pthread_mutex_unlock(&r->lock);
 }
 

@@ -145,7 +145,7 @@ static void test_bad_values(void)
 	bad(ARGS("--timeout=86401"), "--timeout: '86401' is not a number of seconds from 0 to 86400", "--timeout=86401");
 	bad(ARGS("--timeout", "nan"), "--timeout: 'nan' is not a number of seconds from 0 to 86400", "--timeout nan");
 	bad(ARGS("--timeout", "5s"), "--timeout: '5s' is not a number of seconds from 0 to 86400", "--timeout 5s");
-	bad(ARGS("--format", "xml"), "--format: 'xml' is not 'ktap' or 'json'", "--format xml");
+	bad(ARGS("--format", "xml"), "--format: 'xml' is not 'ktap', 'json' or 'tap'", "--format xml");
 	bad(ARGS("--cpus"), "--cpus needs a value", "--cpus without a value");
 	bad(ARGS("x.elf", "--junit"), "--junit needs a value", "--junit without a value");
 }

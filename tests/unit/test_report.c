@@ -44,6 +44,14 @@ static void test_exit_statuses(void)
 	is_int(fix_done(&fx, PV_EXIT_FAIL), 1, "exit status: all pass but the guest's DONE says 1 -> 1");
 	fix_free(&fx);
 
+	/* irqlab check: a test's own error, no crash of the run (its worker died) */
+	fix_start(&fx, FMT_KTAP, fix_std + 1, 1);
+	report_test_begin(&fx.report, 0, NULL);
+	report_outcome(&fx.report, OUT_ERROR, "the check's worker died", NULL);
+	report_suite_end(&fx.report, 0, NULL);
+	is_int(report_finish(&fx.report), 3, "exit status: a test's own error, no crash -> 3");
+	fix_free(&fx);
+
 	fix_init(&fx, FMT_KTAP);
 	fix_hello(&fx, fix_std, 0);
 	is_int(fix_done(&fx, 0), 0, "exit status: empty plan -> 0");
@@ -60,6 +68,18 @@ static void test_outcome_lines(void)
 	       HDR ALPHA "  ok 1 one # XFAIL reason one\n  ok 2 two # SKIP reason two\nok 1 alpha\n"
 	       BETA "  # reason three\n  not ok 1 three\nnot ok 2 beta\n" TOT(0, 1, 1, 0, 1, 0),
 	       "xfail is ok # XFAIL, skip is ok # SKIP, fail prints its diagnostic first");
+	fix_free(&fx);
+
+	/* --format tap: the same lines, TAP version 13, every nested line a comment */
+	fix_init(&fx, FMT_TAP);
+	fix_run_std(&fx, PV_XFAIL, PV_SKIP, PV_FAIL);
+	is_int(report_finish(&fx.report), 1, "tap: exit status as KTAP's");
+	is_str(fix_output(&fx),
+	       "TAP version 13\n1..2\n# KTAP version 1\n# # Subtest: alpha\n# 1..2\n"
+	       "# ok 1 one # XFAIL reason one\n# ok 2 two # SKIP reason two\nok 1 alpha\n"
+	       "# KTAP version 1\n# # Subtest: beta\n# 1..1\n# # reason three\n# not ok 1 three\n"
+	       "not ok 2 beta\n" TOT(0, 1, 1, 0, 1, 0),
+	       "tap: the suites' lines at the top, the rest as '# ' comments");
 	fix_free(&fx);
 
 	fix_start(&fx, FMT_KTAP, fix_std + 1, 1);
