@@ -7,8 +7,8 @@
 #include "cpu.h"
 #include "tsc.h"
 
-#define APIC_CAL_US             1000u
-#define APIC_CAL_RANGE_PCT      4u      /* ~2.8 % here: two brackets of ~7 us over 1 ms */
+#define APIC_CAL_US             2000u
+#define APIC_CAL_RANGE_PCT      4u      /* ~1.4 % here: two brackets of ~7 us over 2 ms */
 #define APIC_CAL_TRIES          8u
 
 static struct apic_rate rate;
@@ -59,8 +59,8 @@ static struct apic_rate apic_measure(void)
 
 /*
  * A vCPU descheduled inside a bracket widens it, and the midpoint rate goes wrong with it: once,
- * 4 ms off CPU inside the second bracket made a 1 GHz timer measure 1.66 GHz, and a 2 ms one-shot
- * ran 3.3 ms. So the measure is repeated until its range is within APIC_CAL_RANGE_PCT of the
+ * 4 ms off CPU inside the second bracket of a 1 ms measure made a 1 GHz timer measure 1.66 GHz,
+ * and a 2 ms one-shot ran 3.3 ms. So the measure is repeated until its range is within APIC_CAL_RANGE_PCT of the
  * rate, keeping the narrowest; bounds use the range, so they hold even if no try was quiet.
  */
 static void apic_calibrate(void)
