@@ -60,8 +60,9 @@ static struct apic_rate apic_measure(void)
 /*
  * A vCPU descheduled inside a bracket widens it, and the midpoint rate goes wrong with it: once,
  * 4 ms off CPU inside the second bracket of a 1 ms measure made a 1 GHz timer measure 1.66 GHz,
- * and a 2 ms one-shot ran 3.3 ms. So the measure is repeated until its range is within APIC_CAL_RANGE_PCT of the
- * rate, keeping the narrowest; bounds use the range, so they hold even if no try was quiet.
+ * and a 2 ms one-shot ran 3.3 ms. So the measure is repeated until its range is within
+ * APIC_CAL_RANGE_PCT of the rate, keeping the narrowest; bounds use the range, so they hold even
+ * if no try was quiet.
  */
 static void apic_calibrate(void)
 {

@@ -25,8 +25,10 @@ struct offcpu {
 	uint32_t off;                   /* ns off CPU, mod 2^32 */
 	bool known;
 };
-/* A mark where irqlab is known to be underneath: the VM exit and the two TSC reads around it,
- * inline, for wait loops in which every instruction counts (timer_late.c). */
+/* The VM exit and the two TSC reads around it, inline, for wait loops in which every
+ * instruction counts (timer_late.c). `off` means something only where irqlab is known to be
+ * underneath (offcpu_mark() says so); elsewhere the `in` reads all ones, but is an exit all the
+ * same, and lo and hi still time it. */
 static inline void offcpu_read(struct offcpu *m)
 {
 	m->lo = rdtsc();

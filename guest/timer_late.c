@@ -135,8 +135,10 @@ uint64_t timed_late(struct timed *t, const char *what, uint64_t ns, uint64_t bou
 	pv_print("%s: fired after %lu ns, not by an exit %lu ns after t0; taken off: %lu ns the "
 		 "vCPU not running where that could delay it%s, %lu ns the host's own timers were "
 		 "late%s (host: %lu ns off CPU over the wait, run-queue delay %lu ns%s); bound %lu ns",
-		 what, ns, quiet, t->off, t->mark.known ? "" : " (no host measure: the arming step "
-		 "whole, steps over " STR(STEP_AWAY_US) " us)", t->host_late, !t->probe_known ? " (no probe)" :
+		 what, ns, quiet, t->off,
+		 t->mark.known ? "" : " (no host measure: the arming step whole, steps over "
+		 STR(STEP_AWAY_US) " us)",
+		 t->host_late, !t->probe_known ? " (no probe)" :
 		 t->probe_realtime ? "" : " (probe not real-time)", t->host_off, t->host_queued,
 		 t->mark.known ? "" : ", not measured here", bound_ns);
 	return quiet > taken ? quiet - taken : 0;

@@ -23,7 +23,7 @@
  * measure over the whole wait, for the record. timed_late() prints the figures with the
  * caller's bound and returns the ns from t0 to `quiet` less `off` and `host_late`. Without
  * irqlab's port (QEMU) the marks are TSC reads around an exit, and the vCPU is taken to have
- * been away for the whole arming step and for any wait step over 500 us.
+ * been away for the whole arming step and for any wait step over STEP_AWAY_US (timer_late.c).
  */
 enum timed_kind {
 	TIMED_ONESHOT,                  /* relative: a late arming delays it */
